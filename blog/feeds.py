@@ -1,0 +1,72 @@
+"""RSS and Atom feeds of the stories: all of them, or one author's or one
+series' (the same Feed class, narrowed by the URL)."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.translation import gettext as _
+
+from .models import Author, Series
+from .models.pages import live_stories, with_listing_data
+from .views import _story_ids_in_series
+
+FEED_SIZE = 30
+
+
+class StoryFeed(Feed):
+    feed_type = Rss201rev2Feed
+
+    def get_object(self, request, kind: str | None = None, slug: str | None = None):
+        if kind == "autoren":
+            return get_object_or_404(Author, slug=slug)
+        if kind == "serien":
+            return get_object_or_404(Series, slug=slug)
+        return None
+
+    def title(self, obj) -> str:
+        return f"Casebook – {obj}" if obj else "Casebook"
+
+    def link(self, obj) -> str:
+        return obj.get_absolute_url() if obj else "/"
+
+    def description(self, obj) -> str:
+        return _("Case studies and articles from Casebook")
+
+    def items(self, obj):
+        stories = live_stories()
+        if isinstance(obj, Author):
+            stories = stories.filter(authorships__author=obj).distinct()
+        elif isinstance(obj, Series):
+            stories = stories.filter(id__in=_story_ids_in_series(obj))
+        return list(with_listing_data(stories)[:FEED_SIZE])
+
+    def item_title(self, item) -> str:
+        return item.title
+
+    def item_description(self, item) -> str:
+        return item.teaser
+
+    def item_link(self, item) -> str:
+        return item.get_url()
+
+    def item_pubdate(self, item):
+        return item.first_published_at
+
+    def item_author_name(self, item) -> str:
+        return ", ".join(item.author_names)
+
+    def item_categories(self, item):
+        return [tag.name for tag in item.tags.all()]
+
+    def item_guid(self, item) -> str:
+        return f"{settings.SITE_BASE_URL}/page/{item.pk}"
+
+    item_guid_is_permalink = False
+
+
+class AtomStoryFeed(StoryFeed):
+    feed_type = Atom1Feed
+
+    def subtitle(self, obj) -> str:
+        return self.description(obj)

@@ -1,0 +1,15 @@
+from django.core.management.base import BaseCommand
+
+from blog.celery import app
+
+
+class Command(BaseCommand):
+    help = (
+        "Run every periodic job of the beat schedule once, in this process. "
+        "For installations without a broker: call it from cron every five minutes."
+    )
+
+    def handle(self, *args, **options):
+        for name, entry in app.conf.beat_schedule.items():
+            app.tasks[entry["task"]].apply(args=entry.get("args", ()), kwargs=entry.get("kwargs", {}))
+            self.stdout.write(f"ran {name}")

@@ -1,0 +1,10 @@
+"""Background jobs of the blog itself."""
+
+from celery import shared_task
+from django.core.management import call_command
+
+
+@shared_task(name="blog.tasks.publish_scheduled_pages")
+def publish_scheduled_pages() -> None:
+    """Wagtail's scheduled publishing, on the same beat as our own jobs."""
+    call_command("publish_scheduled")

@@ -1,0 +1,50 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
+from wagtail.documents import urls as wagtaildocs_urls
+
+from . import feeds, views
+from .api import api_router
+
+# Public URLs are stable (DESIGN.md): German without a prefix, English under /en/.
+blog_patterns = (
+    [
+        path("autoren/", views.author_index, name="author_index"),
+        path("autoren/<slug:slug>/", views.author_detail, name="author"),
+        path("serien/", views.series_index, name="series_index"),
+        path("serien/<slug:slug>/", views.series_detail, name="series"),
+        path("suche/", views.search, name="search"),
+        path("feeds/", views.feed_index, name="feeds"),
+        path("feeds/rss/", feeds.StoryFeed(), name="feed_rss"),
+        path("feeds/atom/", feeds.AtomStoryFeed(), name="feed_atom"),
+        path("feeds/<str:kind>/<slug:slug>/rss/", feeds.StoryFeed(), name="feed_rss"),
+        path("feeds/<str:kind>/<slug:slug>/atom/", feeds.AtomStoryFeed(), name="feed_atom"),
+    ],
+    "blog",
+)
+
+urlpatterns = [
+    path("django-admin/", admin.site.urls),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("api/v2/", api_router.urls),
+    path("sitemap.xml", sitemap, name="sitemap"),
+    path("i18n/setlang/", set_language, name="set_language"),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns += i18n_patterns(
+    path("", include(blog_patterns)),
+    path("", include("casestudies.urls")),
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)

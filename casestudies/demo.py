@@ -1,0 +1,5 @@
+"""Demo content of the case studies (filled by the case-study work)."""
+
+
+def load() -> dict[str, object]:
+    return {}

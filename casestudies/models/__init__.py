@@ -1,0 +1,3 @@
+from .companies import Company, CompanyContact, Industry
+
+__all__ = ["Company", "CompanyContact", "Industry"]

@@ -1,0 +1,58 @@
+"""Shared fixtures. Service tests (Redis, PostgreSQL, a real Celery worker)
+fail instead of skipping when CI=true or CASEBOOK_REQUIRE_SERVICES=1 and the
+service is out of reach: a skipped service test must never count as passed."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.core.cache import cache
+
+from tests import services
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    services.clear_cache(cache)
+    yield
+    services.clear_cache(cache)
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
+        },
+    }
+
+
+@pytest.fixture
+def redis_url() -> str:
+    return services.require_redis()
+
+
+@pytest.fixture
+def postgres(db) -> None:
+    services.require_postgres()
+
+
+@pytest.fixture
+def demo(db):
+    from blog.demo import load
+
+    return load()
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    return [
+        f"casebook: database={engine} redis={'yes' if os.environ.get('REDIS_URL') else 'no'} "
+        f"services-required={services.services_required()}"
+    ]
