@@ -11,7 +11,8 @@ import datetime
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from wagtail.models import Page, Site
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page, Site
 
 from .models import ArticleIndexPage, ArticlePage, Author, Authorship, HomePage, Series
 
@@ -110,8 +111,7 @@ def _home_page() -> HomePage:
     home = HomePage.objects.first()
     if home:
         return home
-    root = Page.get_first_root_node()
-    home = root.add_child(
+    home = _root_page().add_child(
         instance=HomePage(
             title="Casebook",
             slug="start",
@@ -132,6 +132,16 @@ def _home_page() -> HomePage:
     if old_root and old_root.pk != home.pk and old_root.depth == 2 and not old_root.get_children().exists():
         old_root.delete()
     return home
+
+
+def _root_page() -> Page:
+    """Wagtail's migrations create the root page and default locale; a database
+    flushed by a test (or restored without them) gets them back here."""
+    root = Page.get_first_root_node()
+    if root is None:
+        Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
+        root = Page.add_root(title="Root", slug="root")
+    return root
 
 
 def _child_page(parent: Page, model: type[Page], *, slug: str, **fields) -> Page:

@@ -23,3 +23,8 @@ STORAGES["private"]["OPTIONS"]["location"] = str(VAR_DIR / "test-private")  # no
 CELERY_TASK_ALWAYS_EAGER = True
 WAGTAILADMIN_BASE_URL = "http://testserver"
 SITE_BASE_URL = "http://testserver"
+
+# A file, not memory, so that a Celery worker process started by the
+# integration tests sees the same SQLite test database.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-casebook.sqlite3")}  # noqa: F405

@@ -1,0 +1,110 @@
+"""Celery: configuration, on-commit queueing, and a real worker against Redis."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from celery.signals import before_task_publish, task_prerun
+from django.db import transaction
+from django.utils import timezone
+
+from blog.celery import app
+from blog.tasks import publish_scheduled_pages
+from tests.services import redis_client
+from tests.worker import celery_worker, wait_for
+
+
+def test_celery_speaks_json_only_and_acknowledges_late():
+    conf = app.conf
+    assert conf.task_serializer == "json"
+    assert conf.accept_content == ["json"]
+    assert conf.task_acks_late is True
+    assert conf.task_reject_on_worker_lost is True
+    assert conf.worker_prefetch_multiplier == 1
+
+
+def test_tasks_are_discovered_per_app():
+    app.loader.import_default_modules()
+    assert "blog.tasks.publish_scheduled_pages" in app.tasks
+
+
+def test_every_scheduled_job_names_a_registered_task():
+    app.loader.import_default_modules()
+    for name, entry in app.conf.beat_schedule.items():
+        assert entry["task"] in app.tasks, name
+
+
+@pytest.fixture
+def ran_tasks():
+    names: list[str] = []
+
+    def record(sender=None, **kwargs):
+        names.append(sender.name)
+
+    task_prerun.connect(record, weak=False)
+    yield names
+    task_prerun.disconnect(record)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_task_queued_in_a_rolled_back_transaction_never_runs(ran_tasks):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        publish_scheduled_pages.delay_on_commit()
+        raise RuntimeError("roll back")
+    assert ran_tasks == []
+
+    with transaction.atomic():
+        publish_scheduled_pages.delay_on_commit()
+        assert ran_tasks == [], "must wait for the commit"
+    assert ran_tasks == ["blog.tasks.publish_scheduled_pages"]
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_transaction_publishes_nothing_to_the_broker(redis_url, settings):
+    app.conf.task_always_eager = False
+    published: list[str] = []
+
+    def record(sender=None, **kwargs):
+        published.append(sender)
+
+    before_task_publish.connect(record, weak=False)
+    broker = redis_client()
+    broker.delete("celery")
+    try:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            publish_scheduled_pages.delay_on_commit()
+            raise RuntimeError("roll back")
+        assert published == []
+        assert broker.llen("celery") == 0
+
+        with transaction.atomic():
+            publish_scheduled_pages.delay_on_commit()
+        assert published == ["blog.tasks.publish_scheduled_pages"]
+        assert broker.llen("celery") == 1
+    finally:
+        before_task_publish.disconnect(record)
+        broker.delete("celery")
+        app.conf.task_always_eager = True
+
+
+@pytest.mark.redis
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_publishes_a_scheduled_page(redis_url, demo):
+    from blog.models import ArticlePage
+
+    article = demo["article"]
+    article.title = "Zeitgesteuert veröffentlicht"
+    article.save_revision(approved_go_live_at=timezone.now() - datetime.timedelta(minutes=1))
+
+    app.conf.task_always_eager = False
+    try:
+        with celery_worker(redis_url):
+            publish_scheduled_pages.delay()
+            assert wait_for(
+                lambda: ArticlePage.objects.get(pk=article.pk).title == "Zeitgesteuert veröffentlicht"
+            ), "the worker did not publish the scheduled revision"
+    finally:
+        app.conf.task_always_eager = True
