@@ -139,7 +139,9 @@ def _root_page() -> Page:
     flushed by a test (or restored without them) gets them back here."""
     root = Page.get_first_root_node()
     if root is None:
-        Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
+        Locale.objects.get_or_create(
+            language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+        )
         root = Page.add_root(title="Root", slug="root")
     return root
 

@@ -108,3 +108,20 @@ def test_a_real_worker_publishes_a_scheduled_page(redis_url, demo):
             ), "the worker did not publish the scheduled revision"
     finally:
         app.conf.task_always_eager = True
+
+
+@pytest.mark.django_db
+def test_run_periodic_jobs_runs_the_beat_schedule_without_a_broker(demo):
+    """Installations without Redis run the periodic jobs from cron."""
+    from django.core.management import call_command
+
+    from blog.models import ArticlePage
+
+    article = demo["article"]
+    article.title = "Per Cron veröffentlicht"
+    article.save_revision(approved_go_live_at=timezone.now() - datetime.timedelta(minutes=1))
+    assert ArticlePage.objects.get(pk=article.pk).title != "Per Cron veröffentlicht"
+
+    call_command("run_periodic_jobs")
+
+    assert ArticlePage.objects.get(pk=article.pk).title == "Per Cron veröffentlicht"

@@ -41,8 +41,20 @@ def celery_worker(redis_url: str, timeout: float = 30) -> Iterator[subprocess.Po
     }
     hostname = f"casebook-test-{os.getpid()}@%h"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "blog", "worker", "--pool=solo", "--loglevel=INFO",
-         "--without-gossip", "--without-mingle", "-n", hostname],
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "blog",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "-n",
+            hostname,
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
