@@ -15,6 +15,10 @@ app.autodiscover_tasks()
 # The one place that says what runs when. Without a broker the same jobs run
 # from `manage.py run_periodic_jobs` (see README, cron).
 app.conf.beat_schedule = {
+    "flush-page-views": {
+        "task": "blog.tasks.flush_page_views",
+        "schedule": crontab(minute="*/5"),
+    },
     "wagtail-publish-scheduled": {
         "task": "blog.tasks.publish_scheduled_pages",
         "schedule": crontab(minute="*/5"),

@@ -8,3 +8,11 @@ from django.core.management import call_command
 def publish_scheduled_pages() -> None:
     """Wagtail's scheduled publishing, on the same beat as our own jobs."""
     call_command("publish_scheduled")
+
+
+@shared_task(name="blog.tasks.flush_page_views")
+def flush_page_views() -> int:
+    """Fold the Redis page-view counters into the database."""
+    from .pageviews import flush_counters
+
+    return flush_counters()

@@ -1,5 +1,6 @@
 from .authors import Author, AuthorLink, Series
 from .pages import ArticleIndexPage, ArticlePage, Authorship, HomePage, PageTag, StoryPage
+from .pageviews import PageViewDay
 
 __all__ = [
     "ArticleIndexPage",
@@ -9,6 +10,7 @@ __all__ = [
     "Authorship",
     "HomePage",
     "PageTag",
+    "PageViewDay",
     "Series",
     "StoryPage",
 ]

@@ -109,6 +109,14 @@ class StoryPage(Page):
     class Meta:
         abstract = True
 
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        if not getattr(request, "is_preview", False):
+            from ..pageviews import mark_page
+
+            mark_page(response, self.pk)
+        return response
+
     @cached_property
     def authors(self) -> list:
         """The authors in order; uses the prefetched rows where a listing has them."""

@@ -1,0 +1,23 @@
+"""Page views per page and day: what "most read" is computed from.
+
+Only counts are kept, never who read what."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PageViewDay(models.Model):
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("day"))
+    views = models.PositiveIntegerField(_("views"), default=0)
+
+    class Meta:
+        verbose_name = _("page views on a day")
+        verbose_name_plural = _("page views per day")
+        constraints = [
+            models.UniqueConstraint(fields=["page", "day"], name="pageview_one_row_per_page_and_day")
+        ]
+        indexes = [models.Index(fields=["day", "page"])]
+
+    def __str__(self) -> str:
+        return f"{self.page_id} {self.day}: {self.views}"

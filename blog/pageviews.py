@@ -1,0 +1,182 @@
+"""Counting page views: once per visitor and page within half an hour, never
+for bots, previews or logged-in editors.
+
+With Redis the count costs one round trip (a Lua script that checks the
+visitor mark and increments the day's counter together); a periodic task
+folds the counters into PageViewDay. Without Redis the database is updated
+directly. The visitor mark is a keyed hash of address, browser and page that
+lives for half an hour in the cache and is never stored anywhere else."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+import logging
+import re
+import uuid
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F, Sum
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from .models import PageViewDay
+
+logger = logging.getLogger("casebook.pageviews")
+
+PAGE_HEADER = "X-Casebook-Page"
+VISIT_SECONDS = 30 * 60
+BOT_PATTERN = re.compile(
+    r"bot|crawl|spider|slurp|archiver|facebookexternalhit|embedly|preview|monitor|"
+    r"curl|wget|python-requests|httpx|go-http-client|headlesschrome|lighthouse",
+    re.IGNORECASE,
+)
+
+# KEYS[1] visitor mark, KEYS[2] the day's hash; ARGV[1] mark TTL, ARGV[2] page id.
+_COUNT_SCRIPT = """
+if redis.call('set', KEYS[1], 1, 'NX', 'EX', ARGV[1]) then
+  return redis.call('hincrby', KEYS[2], ARGV[2], 1)
+end
+return 0
+"""
+
+
+def mark_page(response: HttpResponse, page_id: int) -> None:
+    """Tell the middleware which page this response shows. The header travels
+    with the response into the page cache, so cached views count too."""
+    response[PAGE_HEADER] = str(page_id)
+
+
+def countable_page_id(request: HttpRequest, response: HttpResponse) -> int | None:
+    if request.method != "GET" or response.status_code != 200:
+        return None
+    raw = response.get(PAGE_HEADER, "")
+    if not raw.isdigit():
+        return None
+    if getattr(request, "is_preview", False):
+        return None
+    if BOT_PATTERN.search(request.headers.get("User-Agent", "")) or not request.headers.get("User-Agent"):
+        return None
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return None
+    return int(raw)
+
+
+def visitor_mark(request: HttpRequest, page_id: int) -> str:
+    source = "|".join(
+        [request.META.get("REMOTE_ADDR", ""), request.headers.get("User-Agent", ""), str(page_id)]
+    )
+    return hmac.new(settings.SECRET_KEY.encode(), source.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def _key(*parts: str) -> str:
+    return ":".join([settings.CACHES["default"].get("KEY_PREFIX", "") or "casebook", "views", *parts])
+
+
+def _redis():
+    if not settings.PAGEVIEW_REDIS_URL:
+        return None
+    import redis
+
+    return redis.Redis.from_url(
+        settings.PAGEVIEW_REDIS_URL,
+        socket_timeout=settings.REDIS_SOCKET_TIMEOUT,
+        socket_connect_timeout=settings.REDIS_SOCKET_TIMEOUT,
+    )
+
+
+_client = None
+_script = None
+
+
+def _counter_script():
+    global _client, _script
+    if _client is None:
+        _client = _redis()
+        _script = _client.register_script(_COUNT_SCRIPT) if _client else None
+    return _script
+
+
+def reset_clients() -> None:
+    """Forget the Redis client (settings changed, e.g. in tests)."""
+    global _client, _script
+    _client = _script = None
+
+
+def record_view(request: HttpRequest, page_id: int) -> bool:
+    """Count one view unless this visitor was counted for the page within the
+    last half hour. Returns whether it counted. Never raises: a view that
+    cannot be counted must not cost the reader the page."""
+    mark = visitor_mark(request, page_id)
+    today = timezone.localdate().isoformat()
+    script = _counter_script()
+    try:
+        if script is not None:
+            return bool(script(keys=[_key("seen", mark), _key("day", today)], args=[VISIT_SECONDS, page_id]))
+        if not cache.add(_key("seen", mark), 1, VISIT_SECONDS):
+            return False
+        _add_to_database({(page_id, timezone.localdate()): 1})
+        return True
+    except Exception:
+        logger.warning("page view of page %s not counted", page_id, exc_info=True)
+        return False
+
+
+def _add_to_database(counts: dict[tuple[int, datetime.date], int]) -> None:
+    with transaction.atomic():
+        for (page_id, day), views in counts.items():
+            updated = PageViewDay.objects.filter(page_id=page_id, day=day).update(views=F("views") + views)
+            if not updated:
+                _, created = PageViewDay.objects.get_or_create(
+                    page_id=page_id, day=day, defaults={"views": views}
+                )
+                if not created:
+                    PageViewDay.objects.filter(page_id=page_id, day=day).update(views=F("views") + views)
+
+
+def flush_counters() -> int:
+    """Fold Redis counters into the database; returns how many views moved.
+
+    Each day's hash is renamed before it is read, so views counted meanwhile
+    land in a fresh hash; a renamed hash is deleted only after the database
+    has it, and one left behind by a failed run is picked up by the next."""
+    client = _redis()
+    if client is None:
+        return 0
+    for key in client.scan_iter(match=_key("day", "*")):
+        name = key.decode()
+        if ":flushing:" not in name:
+            client.rename(name, f"{name}:flushing:{uuid.uuid4().hex}")
+    moved = 0
+    from django.db.utils import IntegrityError
+
+    for key in client.scan_iter(match=_key("day", "*", "flushing", "*")):
+        name = key.decode()
+        day = datetime.date.fromisoformat(name.split(":day:", 1)[1].split(":", 1)[0])
+        counts = {(int(page), day): int(views) for page, views in client.hgetall(name).items()}
+        try:
+            _add_to_database(counts)
+        except IntegrityError:
+            logger.exception("page view counters of %s kept for the next flush", day)
+            continue
+        client.delete(name)
+        moved += sum(counts.values())
+    return moved
+
+
+def most_read_ids(days: int | None = 30, limit: int = 5) -> list[int]:
+    rows = PageViewDay.objects.all()
+    if days is not None:
+        rows = rows.filter(day__gt=timezone.localdate() - datetime.timedelta(days=days))
+    ranking = rows.values("page_id").annotate(total=Sum("views")).order_by("-total", "page_id")
+    return [row["page_id"] for row in ranking[: limit * 3]]
+
+
+def in_order(pages: Iterable, ids: list[int], limit: int) -> list:
+    by_id = {page.pk: page for page in pages}
+    return [by_id[pk] for pk in ids if pk in by_id][:limit]

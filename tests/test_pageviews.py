@@ -1,0 +1,151 @@
+"""Page views: counted once per visit, never for bots, previews or editors;
+folded from Redis into the database; ranked as "most read"."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from blog import pageviews
+from blog.models import PageViewDay
+
+pytestmark = pytest.mark.django_db
+
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Firefox/140.0"
+ARTICLE = "/artikel/kundenzufriedenheit-als-werbefigur/"
+
+
+def total_views(page) -> int:
+    pageviews.flush_counters()
+    return sum(PageViewDay.objects.filter(page=page).values_list("views", flat=True))
+
+
+def _use_counter(kind: str, request, settings):
+    if kind == "redis":
+        url = request.getfixturevalue("redis_url")
+        base, _, _ = url.rstrip("/").rpartition("/")
+        settings.PAGEVIEW_REDIS_URL = f"{base}/3"
+        settings.CACHES = {**settings.CACHES}
+        client = pageviews._redis()
+        for key in client.scan_iter(match=pageviews._key("*")):
+            client.delete(key)
+    else:
+        settings.PAGEVIEW_REDIS_URL = ""
+    pageviews.reset_clients()
+
+
+@pytest.fixture(params=["database", "redis"])
+def counter(request, settings):
+    """Every test runs against the database counter and the Redis counter."""
+    _use_counter(request.param, request, settings)
+    yield request.param
+    pageviews.reset_clients()
+
+
+@pytest.fixture
+def redis_counter(request, settings):
+    _use_counter("redis", request, settings)
+    yield "redis"
+    pageviews.reset_clients()
+
+
+def test_a_visit_counts_once(demo, counter):
+    reader = Client(HTTP_USER_AGENT=BROWSER, REMOTE_ADDR="203.0.113.7")
+    for _ in range(3):
+        assert reader.get(ARTICLE).status_code == 200
+    assert total_views(demo["article"]) == 1
+
+
+def test_two_readers_count_twice(demo, counter):
+    Client(HTTP_USER_AGENT=BROWSER, REMOTE_ADDR="203.0.113.7").get(ARTICLE)
+    Client(HTTP_USER_AGENT=BROWSER, REMOTE_ADDR="198.51.100.9").get(ARTICLE)
+    assert total_views(demo["article"]) == 2
+
+
+@pytest.mark.parametrize(
+    "agent",
+    ["Googlebot/2.1 (+http://www.google.com/bot.html)", "curl/8.5.0", "Mozilla/5.0 HeadlessChrome/120", ""],
+)
+def test_bots_are_not_counted(demo, counter, agent):
+    assert Client(HTTP_USER_AGENT=agent).get(ARTICLE).status_code == 200
+    assert total_views(demo["article"]) == 0
+
+
+def test_logged_in_editors_are_not_counted(demo, counter):
+    editor = Client(HTTP_USER_AGENT=BROWSER)
+    editor.force_login(demo["admin"])
+    assert editor.get(ARTICLE).status_code == 200
+    assert total_views(demo["article"]) == 0
+
+
+def test_previews_are_not_counted(demo, counter, rf):
+    article = demo["article"]
+    request = rf.get(ARTICLE, HTTP_USER_AGENT=BROWSER)
+    response = article.make_preview_request(request)
+    assert response.status_code == 200
+    assert pageviews.PAGE_HEADER not in response
+    assert total_views(article) == 0
+
+
+def test_pages_that_are_not_stories_are_not_counted(demo, counter):
+    assert Client(HTTP_USER_AGENT=BROWSER).get("/").status_code == 200
+    pageviews.flush_counters()
+    assert PageViewDay.objects.count() == 0
+
+
+def test_ranking_is_right_after_a_flush(demo, counter):
+    from tests.blog_pages import make_article
+
+    index = demo["article_index"]
+    quiet = make_article(index, "Wenig gelesen", demo["authors"]["tobias-keller"])
+    popular = make_article(index, "Viel gelesen", demo["authors"]["miriam-hoffmann"])
+    for n in range(3):
+        Client(HTTP_USER_AGENT=BROWSER, REMOTE_ADDR=f"203.0.113.{n}").get(popular.url)
+    Client(HTTP_USER_AGENT=BROWSER, REMOTE_ADDR="203.0.113.50").get(quiet.url)
+
+    pageviews.flush_counters()
+
+    assert pageviews.most_read_ids(days=30)[:2] == [popular.pk, quiet.pk]
+    assert pageviews.most_read_ids(days=None)[:2] == [popular.pk, quiet.pk]
+
+
+@pytest.mark.redis
+def test_redis_counting_costs_one_round_trip(demo, redis_counter, rf):
+    script = pageviews._counter_script()
+    request = rf.get(ARTICLE, HTTP_USER_AGENT=BROWSER)
+    pageviews.record_view(request, demo["article"].pk)  # loads the script once
+
+    calls: list[tuple] = []
+    original = script.registered_client.execute_command
+
+    def counting(*args, **kwargs):
+        calls.append(args[:1])
+        return original(*args, **kwargs)
+
+    script.registered_client.execute_command = counting
+    try:
+        request = rf.get(ARTICLE, HTTP_USER_AGENT=BROWSER, REMOTE_ADDR="192.0.2.44")
+        assert pageviews.record_view(request, demo["article"].pk) is True
+    finally:
+        script.registered_client.execute_command = original
+    assert calls == [("EVALSHA",)]
+
+
+@pytest.mark.redis
+def test_views_counted_during_a_flush_are_not_lost(demo, redis_counter, rf):
+    article = demo["article"]
+    pageviews.record_view(rf.get(ARTICLE, HTTP_USER_AGENT=BROWSER, REMOTE_ADDR="192.0.2.1"), article.pk)
+    original = pageviews._add_to_database
+
+    def count_meanwhile(counts):
+        # A reader arrives while the flush writes to the database.
+        pageviews.record_view(rf.get(ARTICLE, HTTP_USER_AGENT=BROWSER, REMOTE_ADDR="192.0.2.2"), article.pk)
+        original(counts)
+
+    pageviews._add_to_database = count_meanwhile
+    try:
+        assert pageviews.flush_counters() == 1
+    finally:
+        pageviews._add_to_database = original
+    assert pageviews.flush_counters() == 1
+    assert total_views(article) == 2
