@@ -1,0 +1,49 @@
+import pytest
+from django.test import Client
+
+from blog import pageviews
+
+pytestmark = pytest.mark.django_db
+
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0"
+
+
+@pytest.fixture(autouse=True)
+def database_counter(settings):
+    settings.PAGEVIEW_REDIS_URL = ""
+    pageviews.reset_clients()
+    yield
+    pageviews.reset_clients()
+
+
+def test_editors_see_views_and_rank_per_page(client, demo):
+    from tests.blog_pages import make_article
+
+    second = make_article(demo["article_index"], "Zweiter Artikel", demo["authors"]["tobias-keller"])
+    for n in range(2):
+        Client(HTTP_USER_AGENT=BROWSER, REMOTE_ADDR=f"203.0.113.{n}").get(second.url)
+    Client(HTTP_USER_AGENT=BROWSER, REMOTE_ADDR="203.0.113.9").get(demo["article"].url)
+
+    client.force_login(demo["admin"])
+    response = client.get("/admin/reports/page-views/")
+    assert response.status_code == 200
+    rows = [[cell.strip() for cell in row] for row in _table_rows(response.content.decode())]
+    assert rows[0][1] == "Zweiter Artikel" and rows[0][0] == "1" and rows[0][2] == "2"
+    assert rows[1][1] == "Kundenzufriedenheit als Werbefigur" and rows[1][0] == "2" and rows[1][3] == "1"
+
+
+def test_the_report_is_closed_to_anonymous_visitors(client, demo):
+    response = client.get("/admin/reports/page-views/")
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def _table_rows(html: str) -> list[list[str]]:
+    import re
+
+    body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    rows = []
+    for row in re.findall(r"<tr>(.*?)</tr>", body, re.S):
+        cells = re.findall(r"<td>(.*?)</td>", row, re.S)
+        rows.append([re.sub(r"<[^>]+>", "", cell) for cell in cells])
+    return rows
