@@ -13,8 +13,25 @@ class BlogConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        self._connect_page_cache_invalidation()
         if not settings.REDIS_URL:
             logger.info(
                 "REDIS_URL is not set: Celery tasks run eagerly in this process "
                 "and the cache is local memory."
+            )
+
+    def _connect_page_cache_invalidation(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.signals import page_published, page_unpublished, post_page_move
+
+        from .models import Author, Series
+        from .page_cache import invalidate_all
+
+        for signal in (page_published, page_unpublished, post_page_move):
+            signal.connect(invalidate_all, dispatch_uid=f"page-cache-{signal!r}")
+        # Names of authors and series show on many pages at once.
+        for model in (Author, Series):
+            post_save.connect(invalidate_all, sender=model, dispatch_uid=f"page-cache-save-{model.__name__}")
+            post_delete.connect(
+                invalidate_all, sender=model, dispatch_uid=f"page-cache-delete-{model.__name__}"
             )

@@ -56,3 +56,33 @@ def pytest_report_header(config):
         f"casebook: database={engine} redis={'yes' if os.environ.get('REDIS_URL') else 'no'} "
         f"services-required={services.services_required()}"
     ]
+
+
+@pytest.fixture
+def redis_pageviews(settings, redis_url):
+    """Page views counted in a real Redis (its own database), clean before and after."""
+    from blog import pageviews
+
+    base, _, _ = redis_url.rstrip("/").rpartition("/")
+    settings.PAGEVIEW_REDIS_URL = f"{base}/3"
+    pageviews.reset_clients()
+
+    def clean():
+        client = pageviews._redis()
+        for key in client.scan_iter(match=pageviews._key("*")):
+            client.delete(key)
+
+    clean()
+    yield
+    clean()
+    pageviews.reset_clients()
+
+
+@pytest.fixture
+def database_pageviews(settings):
+    from blog import pageviews
+
+    settings.PAGEVIEW_REDIS_URL = ""
+    pageviews.reset_clients()
+    yield
+    pageviews.reset_clients()

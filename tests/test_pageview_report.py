@@ -1,19 +1,14 @@
 import pytest
 from django.test import Client
 
-from blog import pageviews
-
 pytestmark = pytest.mark.django_db
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0"
 
 
 @pytest.fixture(autouse=True)
-def database_counter(settings):
-    settings.PAGEVIEW_REDIS_URL = ""
-    pageviews.reset_clients()
-    yield
-    pageviews.reset_clients()
+def counter(database_pageviews):
+    pass
 
 
 def test_editors_see_views_and_rank_per_page(client, demo):

@@ -20,33 +20,16 @@ def total_views(page) -> int:
     return sum(PageViewDay.objects.filter(page=page).values_list("views", flat=True))
 
 
-def _use_counter(kind: str, request, settings):
-    if kind == "redis":
-        url = request.getfixturevalue("redis_url")
-        base, _, _ = url.rstrip("/").rpartition("/")
-        settings.PAGEVIEW_REDIS_URL = f"{base}/3"
-        settings.CACHES = {**settings.CACHES}
-        client = pageviews._redis()
-        for key in client.scan_iter(match=pageviews._key("*")):
-            client.delete(key)
-    else:
-        settings.PAGEVIEW_REDIS_URL = ""
-    pageviews.reset_clients()
-
-
-@pytest.fixture(params=["database", "redis"])
-def counter(request, settings):
+@pytest.fixture(params=["database_pageviews", "redis_pageviews"])
+def counter(request):
     """Every test runs against the database counter and the Redis counter."""
-    _use_counter(request.param, request, settings)
-    yield request.param
-    pageviews.reset_clients()
+    request.getfixturevalue(request.param)
+    return request.param
 
 
 @pytest.fixture
-def redis_counter(request, settings):
-    _use_counter("redis", request, settings)
-    yield "redis"
-    pageviews.reset_clients()
+def redis_counter(redis_pageviews):
+    return "redis"
 
 
 def test_a_visit_counts_once(demo, counter):
