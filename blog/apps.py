@@ -14,6 +14,10 @@ class BlogConfig(AppConfig):
 
     def ready(self) -> None:
         self._connect_page_cache_invalidation()
+        from .comments import register_moderation
+        from .models.pages import story_page_models
+
+        register_moderation(story_page_models())
         if not settings.REDIS_URL:
             logger.info(
                 "REDIS_URL is not set: Celery tasks run eagerly in this process "

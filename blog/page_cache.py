@@ -70,6 +70,9 @@ def _cacheable_response(response: HttpResponse) -> bool:
         and not response.cookies
         and not getattr(response, "streaming", False)
         and not any(word in control for word in ("private", "no-store", "no-cache"))
+        # A page that used the CSRF token (Django then varies it on Cookie)
+        # belongs to one visitor.
+        and "cookie" not in response.get("Vary", "").lower()
     )
 
 

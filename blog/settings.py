@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.sitemaps",
+    "django.contrib.sites",
+    "django_comments",
     "django.contrib.staticfiles",
 ]
 
@@ -304,6 +306,13 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     },
 }
+
+# Reader comments (django-contrib-comments) need Django's own sites framework.
+SITE_ID = 1
+COMMENTS_HIDE_REMOVED = True
+# Rate limits count in the default cache (Redis in production, shared by all
+# web processes).
+RATELIMIT_USE_CACHE = "default"
 
 # Wagtail.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}

@@ -8,7 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import feeds, views
+from . import comment_views, feeds, views
 from .api import api_router
 
 # Public URLs are stable (DESIGN.md): German without a prefix, English under /en/.
@@ -19,6 +19,9 @@ blog_patterns = (
         path("serien/", views.series_index, name="series_index"),
         path("serien/<slug:slug>/", views.series_detail, name="series"),
         path("suche/", views.search, name="search"),
+        path("kommentare/<int:page_id>/", comment_views.comment_form, name="comment_form"),
+        path("kommentare/senden/", comment_views.post_comment, name="comment_post"),
+        path("kommentare/danke/", comment_views.comment_done, name="comment_done"),
         path("feeds/", views.feed_index, name="feeds"),
         path("feeds/rss/", feeds.StoryFeed(), name="feed_rss"),
         path("feeds/atom/", feeds.AtomStoryFeed(), name="feed_atom"),

@@ -1,0 +1,55 @@
+"""Reader comments (django-contrib-comments): every comment waits for an
+editor's approval; the reader's IP address is not stored; approving a
+comment empties the page cache so it shows at once."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.db.models.signals import post_save
+from django_comments import get_model as get_comment_model
+from django_comments.moderation import CommentModerator, moderator
+from django_comments.signals import comment_will_be_posted
+from wagtail.models import Page
+
+
+class StoryCommentModerator(CommentModerator):
+    email_notification = False  # authors are told through the outbox instead
+
+    def moderate(self, comment, content_object, request) -> bool:
+        return True  # nothing appears before an editor approves it
+
+
+def register_moderation(models: list[type[Page]]) -> None:
+    for model in models:
+        if model not in moderator._registry:
+            moderator.register(model, StoryCommentModerator)
+    comment_will_be_posted.connect(_forget_ip_address, dispatch_uid="casebook-forget-comment-ip")
+    post_save.connect(
+        _empty_cache_on_approval, sender=get_comment_model(), dispatch_uid="casebook-comment-cache"
+    )
+
+
+def _forget_ip_address(sender, comment, request, **kwargs) -> None:
+    # The rate limit needs the address for minutes, in the cache; the comment
+    # does not need it at all.
+    comment.ip_address = None
+
+
+def _empty_cache_on_approval(sender, instance, **kwargs) -> None:
+    if instance.is_public and not instance.is_removed:
+        from .page_cache import invalidate_all
+
+        invalidate_all()
+
+
+def approved_comments(page: Page) -> QuerySet:
+    return (
+        get_comment_model()
+        .objects.filter(
+            content_type_id=page.content_type_id,
+            object_pk=str(page.pk),
+            is_public=True,
+            is_removed=False,
+        )
+        .order_by("submit_date")
+    )

@@ -1,0 +1,107 @@
+"""Reader comments: hidden until approved, honeypot and rate limits, no
+stored IP address, escaped output, approval empties the page cache."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django_comments import get_form
+from django_comments.models import Comment
+
+pytestmark = pytest.mark.django_db
+
+ARTICLE = "/artikel/kundenzufriedenheit-als-werbefigur/"
+
+
+def comment_data(page, **overrides) -> dict:
+    data = get_form()(page).generate_security_data()
+    data.update(
+        {"name": "Leserin", "email": "leserin@example.org", "comment": "Guter Artikel.", "honeypot": ""}
+    )
+    data.update(overrides)
+    return data
+
+
+def post(client, page, **overrides):
+    return client.post("/kommentare/senden/", comment_data(page, **overrides))
+
+
+def test_a_comment_is_hidden_until_an_editor_approves_it(client, demo, settings):
+    settings.PAGE_CACHE_SECONDS = 300
+    article = demo["article"]
+    assert client.get(ARTICLE).status_code == 200  # now cached
+
+    response = post(client, article, comment="Endlich sagt es mal jemand.")
+    assert response.status_code == 302
+    assert "/kommentare/danke/" in response["Location"]
+    assert "Endlich sagt es mal jemand." not in client.get(ARTICLE).content.decode()
+
+    comment = Comment.objects.get()
+    assert comment.is_public is False
+    comment.is_public = True
+    comment.save()
+    page = client.get(ARTICLE).content.decode()
+    assert "Endlich sagt es mal jemand." in page
+    assert "leserin@example.org" not in page
+
+
+def test_the_ip_address_is_not_stored(client, demo):
+    post(client, demo["article"], REMOTE_ADDR="203.0.113.77")
+    assert Comment.objects.get().ip_address is None
+
+
+def test_the_honeypot_turns_bots_away(client, demo):
+    # People never see the field; django-contrib-comments treats a filled one
+    # as a failed security check.
+    response = post(client, demo["article"], honeypot="http://spam.example", comment="Kauf jetzt!")
+    assert response.status_code == 400
+    assert Comment.objects.count() == 0
+
+
+def test_missing_fields_are_reported_and_the_text_is_kept(client, demo):
+    response = post(client, demo["article"], email="", comment="Mein langer Gedanke")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'role="alert"' in html
+    assert "Mein langer Gedanke" in html
+    assert Comment.objects.count() == 0
+
+
+def test_the_rate_limit_stops_a_flood_and_keeps_the_text(client, demo):
+    article = demo["article"]
+    for n in range(3):
+        assert post(client, article, comment=f"Kommentar {n}").status_code == 302
+    response = post(client, article, comment="Noch einer, zu schnell")
+    assert response.status_code == 429
+    assert "Noch einer, zu schnell" in response.content.decode()
+    assert Comment.objects.count() == 3
+
+
+def test_the_rate_limit_counts_per_address_too(demo):
+    article = demo["article"]
+    sender = Client(REMOTE_ADDR="198.51.100.5")
+    for n in range(5):
+        assert post(sender, article, email=f"person{n}@example.org").status_code == 302
+    assert post(sender, article, email="person9@example.org").status_code == 429
+
+
+def test_comments_are_escaped(client, demo):
+    post(client, demo["article"], name="<b>Mallory</b>", comment="<script>alert(1)</script>")
+    Comment.objects.update(is_public=True)
+    html = client.get(ARTICLE).content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;b&gt;Mallory&lt;/b&gt;" in html
+
+
+def test_the_comment_form_page_is_never_cached(client, demo, settings):
+    settings.PAGE_CACHE_SECONDS = 300
+    url = f"/kommentare/{demo['article'].pk}/"
+    first = client.get(url)
+    assert first.status_code == 200
+    assert "no-cache" in first["Cache-Control"] or "no-store" in first["Cache-Control"]
+    assert "X-Casebook-Cache" not in client.get(url)
+
+
+def test_no_comment_form_for_pages_that_are_not_stories(client, demo):
+    assert client.get(f"/kommentare/{demo['home'].pk}/").status_code == 404
