@@ -57,6 +57,13 @@ def with_listing_data(queryset: QuerySet) -> QuerySet:
     )
 
 
+def tagged(stories: QuerySet, tag_slug: str) -> QuerySet:
+    """The stories with the tag. Through the tags' table, not `tags__slug`:
+    the tags hang on wagtailcore.Page, and taggit's join from a page subclass
+    names a column the subclass does not have."""
+    return stories.filter(pk__in=PageTag.objects.filter(tag__slug=tag_slug).values("content_object_id"))
+
+
 def story_page_models() -> list[type[Page]]:
     from wagtail.models import get_page_models
 
@@ -190,7 +197,7 @@ class ArticleIndexPage(Page):
         if tag_slug:
             # An unknown tag still filters (to nothing) rather than showing everything.
             tag = Tag.objects.filter(slug=tag_slug).first() or Tag(name=tag_slug, slug=tag_slug)
-            articles = articles.filter(tags__slug=tag_slug)
+            articles = tagged(articles, tag_slug)
         page = Paginator(with_listing_data(articles), PAGE_SIZE).get_page(request.GET.get("page"))
         context.update(articles=page, tag=tag)
         return context
