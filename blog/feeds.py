@@ -6,6 +6,7 @@ from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from .models import Author, Series
@@ -55,7 +56,10 @@ class StoryFeed(Feed):
         return item.title
 
     def item_description(self, item) -> str:
-        return item.teaser
+        # Readers treat an item's description (and Atom's summary, type="html")
+        # as HTML: the intro is plain text, so it is escaped for HTML here and
+        # then once more for XML by the feed generator.
+        return escape(item.teaser)
 
     def item_link(self, item) -> str:
         return item.get_url()
