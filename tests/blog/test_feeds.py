@@ -1,31 +1,29 @@
 """RSS and Atom feeds, and sitemap.xml."""
 
-import xml.etree.ElementTree as ET
+from xml.etree.ElementTree import Element
 
 import pytest
 
+from tests.blog.xmltools import ATOM, SITEMAP, parse_xml
 from tests.factories import AuthorFactory, SeriesFactory, make_article
 
 pytestmark = pytest.mark.django_db
 
-ATOM = "{http://www.w3.org/2005/Atom}"
-SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
-
-def rss_items(client, url: str) -> list[ET.Element]:
+def rss_items(client, url: str) -> list[Element]:
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/rss+xml")
-    root = ET.fromstring(response.content)
+    root = parse_xml(response.content)
     assert root.tag == "rss"
     return root.findall("./channel/item")
 
 
-def atom_entries(client, url: str) -> list[ET.Element]:
+def atom_entries(client, url: str) -> list[Element]:
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/atom+xml")
-    root = ET.fromstring(response.content)
+    root = parse_xml(response.content)
     assert root.tag == f"{ATOM}feed"
     return root.findall(f"{ATOM}entry")
 
@@ -34,7 +32,7 @@ def test_rss_feed_lists_stories_with_link_authors_and_tags(client, demo):
     (item,) = rss_items(client, "/feeds/rss/")
     assert item.findtext("title") == "Kundenzufriedenheit als Werbefigur"
     assert item.findtext("link") == "http://testserver/artikel/kundenzufriedenheit-als-werbefigur/"
-    assert "Jan Berger" in ET.tostring(item, encoding="unicode")
+    assert "Jan Berger" in "".join(item.itertext())
     assert {c.text for c in item.findall("category")} == {"Werbung", "Kundendienst", "Social Media"}
     assert item.findtext("pubDate")
 
@@ -67,9 +65,9 @@ def test_series_feeds_narrow_to_the_series(client, demo):
     assert [i.findtext("title") for i in rss_items(client, f"{series_url}/rss/")] == [
         "Kundenzufriedenheit als Werbefigur"
     ]
-    assert [e.findtext(f"{ATOM}title") for e in atom_entries(client, f"/feeds/serien/{other.slug}/atom/")] == [
-        "Andere"
-    ]
+    assert [
+        e.findtext(f"{ATOM}title") for e in atom_entries(client, f"/feeds/serien/{other.slug}/atom/")
+    ] == ["Andere"]
 
 
 @pytest.mark.parametrize(
@@ -93,7 +91,7 @@ def test_english_feed_links_to_english_urls(client, demo):
 def test_sitemap_lists_pages_authors_and_series(client, demo):
     response = client.get("/sitemap.xml", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
-    locations = {loc.text for loc in ET.fromstring(response.content).iter(f"{SITEMAP}loc")}
+    locations = {loc.text for loc in parse_xml(response.content).iter(f"{SITEMAP}loc")}
     assert "http://localhost/artikel/kundenzufriedenheit-als-werbefigur/" in locations
     assert "http://localhost/artikel/" in locations
     assert "http://localhost/" in locations

@@ -53,7 +53,8 @@ def _add_articles(index, how_many: int, *, authors, series, images) -> None:
 def add_coauthors(article, authors) -> None:
     start = article.authorships.count()
     Authorship.objects.bulk_create(
-        Authorship(page=article, author=author, sort_order=start + offset) for offset, author in enumerate(authors)
+        Authorship(page=article, author=author, sort_order=start + offset)
+        for offset, author in enumerate(authors)
     )
 
 
@@ -63,7 +64,9 @@ def world(demo):
     one author with a photo."""
     images = [make_image(f"Bild {n}") for n in range(3)]
     authors = [AuthorFactory(photo=make_image(f"Porträt {n}")) for n in range(4)]
-    add_articles(demo["article_index"], SMALL_ARTICLES - 1, authors=authors, series=demo["series"], images=images)
+    add_articles(
+        demo["article_index"], SMALL_ARTICLES - 1, authors=authors, series=demo["series"], images=images
+    )
     return {**demo, "images": images, "authors": authors}
 
 
