@@ -198,7 +198,7 @@ def _story_article(index: ArticleIndexPage, author: Author, series: Series) -> A
     data = dict(STORY_ARTICLE)
     tags = data.pop("tags")
     page = ArticlePage(series=series, **data)
-    page.authorships = [Authorship(author=author)]
+    page.authorships = [Authorship(author=author, sort_order=0)]
     index.add_child(instance=page)
     page.tags.add(*tags)
     revision = page.save_revision()

@@ -76,7 +76,8 @@ def make_article(
         first_published_at=now,
         last_published_at=now,
     )
-    page.authorships = [Authorship(author=author) for author in authors]
+    # sort_order as the admin's InlinePanel sets it: without it the order is the database's whim.
+    page.authorships = [Authorship(author=author, sort_order=n) for n, author in enumerate(authors)]
     page.tags.add(*tags)
     index.add_child(instance=page)
     return page
