@@ -24,10 +24,19 @@ def test_english_interface_under_en(client, demo):
     assert 'href="/en/artikel/kundenzufriedenheit-als-werbefigur/"' in page
 
 
-def test_english_article_page_and_listing_text(client, demo):
-    article = client.get("/en/artikel/kundenzufriedenheit-als-werbefigur/").content.decode()
-    assert "About the authors" in article
-    assert "Über die Autoren" not in article
+def test_article_byline_in_both_languages(client, demo):
+    german = client.get("/artikel/kundenzufriedenheit-als-werbefigur/").content.decode()
+    assert "· von <a" in german
+    assert "· Serie: <a" in german  # one series, though the menu says "Serien"
+    assert "Über die Autoren" in german
+    english = client.get("/en/artikel/kundenzufriedenheit-als-werbefigur/").content.decode()
+    assert "· by <a" in english
+    assert "· Series: <a" in english
+    assert "About the authors" in english
+    assert "Über die Autoren" not in english
+
+
+def test_search_result_count_in_both_languages(client, demo):
     search = client.get("/en/suche/", {"q": "Foren"}).content.decode()
     assert "1 result for" in search
     german = client.get("/suche/", {"q": "Foren"}).content.decode()
