@@ -20,6 +20,10 @@ class AuthorViewSet(SnippetViewSet):
     copy_view_enabled = False
     inspect_view_enabled = True
 
+    def get_queryset(self, request):
+        # The listing shows each author's account: one join, not a query per row.
+        return Author.objects.select_related("user")
+
 
 class SeriesViewSet(SnippetViewSet):
     model = Series

@@ -2,6 +2,8 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from blog.models import Author
@@ -30,6 +32,24 @@ def test_author_listing_searches(editor_client):
     page = response.content.decode()
     assert "Zora Suchbar" in page
     assert "Miriam Hoffmann" not in page
+
+
+def test_author_listing_queries_do_not_grow_with_authors(editor_client):
+    def listing_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert editor_client.get(reverse("wagtailsnippets_blog_author:list")).status_code == 200
+        return len(queries)
+
+    def add_authors_with_accounts(how_many: int) -> None:
+        for _ in range(how_many):
+            author = AuthorFactory()
+            author.user = get_user_model().objects.create_user(author.slug)
+            author.save()
+
+    add_authors_with_accounts(2)
+    few = listing_queries()
+    add_authors_with_accounts(20)
+    assert listing_queries() == few
 
 
 def test_blog_menu_holds_authors_and_series(editor_client):
