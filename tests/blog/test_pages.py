@@ -78,6 +78,8 @@ def test_article_index_pages_by_twelve_and_the_next_link_works(client, demo):
         make_article(index, title=f"Artikel Nummer {number}", tags=["Serie"])
     first = html(client.get("/artikel/"))
     assert first.count(CARD) == 12
+    assert "Seite 1 von 2" in first
+    assert 'rel="next">Nächste Seite</a>' in first
     next_link = re.search(r'<a href="(\?[^"]*)" rel="next">', first).group(1)
     second = html(client.get("/artikel/" + next_link.replace("&amp;", "&")))
     assert second.count(CARD) == 1
