@@ -13,6 +13,9 @@ class BlogConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(_sync_django_site, sender=self, dispatch_uid="casebook-sync-django-site")
         self._connect_page_cache_invalidation()
         from .comments import register_moderation
         from .models.pages import story_page_models
@@ -39,3 +42,17 @@ class BlogConfig(AppConfig):
             post_delete.connect(
                 invalidate_all, sender=model, dispatch_uid=f"page-cache-delete-{model.__name__}"
             )
+
+
+def _sync_django_site(**kwargs) -> None:
+    """Django's sites framework (which comments and feeds use) names the
+    site's domain; keep it equal to SITE_BASE_URL on every migrate."""
+    from urllib.parse import urlsplit
+
+    from django.contrib.sites.models import Site
+
+    using = kwargs.get("using", "default")
+    domain = urlsplit(settings.SITE_BASE_URL).netloc or "localhost"
+    Site.objects.using(using).update_or_create(
+        pk=settings.SITE_ID, defaults={"domain": domain, "name": settings.WAGTAIL_SITE_NAME}
+    )

@@ -7,11 +7,18 @@ changes nothing."""
 from __future__ import annotations
 
 import datetime
+import io
+import zlib
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.files.images import ImageFile
 from django.db import transaction
+from django.utils.text import slugify
+from PIL import Image as PILImage
+from PIL import ImageDraw, ImageFont
 from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, Site
 
 from .models import ArticleIndexPage, ArticlePage, Author, Authorship, HomePage, Series
@@ -93,10 +100,11 @@ def load() -> dict[str, object]:
         title="Artikel",
         intro="Alle Artikel des Blogs, die neuesten zuerst.",
     )
+    admin = _admin_user()
     authors = {data["slug"]: _author(data) for data in AUTHORS}
+    _link_account(authors["jan-berger"], admin)
     series, _ = Series.objects.get_or_create(slug=SERIES["slug"], defaults=SERIES)
     article = _story_article(articles, authors["jan-berger"], series)
-    admin = _admin_user()
     return {
         "home": home,
         "article_index": articles,
@@ -157,7 +165,42 @@ def _child_page(parent: Page, model: type[Page], *, slug: str, **fields) -> Page
 
 def _author(data: dict[str, str]) -> Author:
     author, _ = Author.objects.get_or_create(slug=data["slug"], defaults=data)
+    if author.photo_id is None:
+        author.photo = _portrait(author.name)
+        author.save(update_fields=["photo"])
     return author
+
+
+PORTRAIT_SIZE = 480
+PORTRAIT_COLOURS = ["#0a5c8a", "#1b6e3a", "#6b5200", "#5b3a8a", "#a3231b"]
+
+
+def _portrait(name: str):
+    """A drawn portrait (the initials on a colour) so that the demo shows
+    photos without shipping any. Found again by its title on the next run."""
+    Image = get_image_model()
+    title = f"Porträt {name}"
+    existing = Image.objects.filter(title=title).first()
+    if existing:
+        return existing
+    initials = "".join(part[0] for part in name.split()[:2]).upper()
+    colour = PORTRAIT_COLOURS[zlib.crc32(name.encode()) % len(PORTRAIT_COLOURS)]
+    canvas = PILImage.new("RGB", (PORTRAIT_SIZE, PORTRAIT_SIZE), colour)
+    draw = ImageDraw.Draw(canvas)
+    font = ImageFont.load_default(size=PORTRAIT_SIZE // 3)
+    draw.text((PORTRAIT_SIZE / 2, PORTRAIT_SIZE / 2), initials, fill="white", font=font, anchor="mm")
+    buffer = io.BytesIO()
+    canvas.save(buffer, format="PNG")
+    image = Image(title=title, file=ImageFile(buffer, name=f"portrait-{slugify(name)}.png"))
+    image.save()
+    return image
+
+
+def _link_account(author: Author, user) -> None:
+    """The demo's admin writes as the first author, unless someone already does."""
+    if author.user_id is None and not Author.objects.filter(user=user).exists():
+        author.user = user
+        author.save(update_fields=["user"])
 
 
 def _story_article(index: ArticleIndexPage, author: Author, series: Series) -> ArticlePage:
@@ -167,7 +210,7 @@ def _story_article(index: ArticleIndexPage, author: Author, series: Series) -> A
     data = dict(STORY_ARTICLE)
     tags = data.pop("tags")
     page = ArticlePage(series=series, **data)
-    page.authorships = [Authorship(author=author)]
+    page.authorships = [Authorship(author=author, sort_order=0)]
     index.add_child(instance=page)
     page.tags.add(*tags)
     revision = page.save_revision()

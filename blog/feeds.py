@@ -3,26 +3,32 @@ series' (the same Feed class, narrowed by the URL)."""
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from .models import Author, Series
-from .models.pages import live_stories, with_listing_data
-from .views import _story_ids_in_series
+from .models.pages import live_stories, stories_by, stories_in, with_listing_data
 
 FEED_SIZE = 30
+
+# The URL's first segment after /feeds/ names what narrows the feed; the
+# segments match the public pages (/autoren/<slug>/, /serien/<slug>/).
+FEED_KINDS = {"autoren": Author, "serien": Series}
 
 
 class StoryFeed(Feed):
     feed_type = Rss201rev2Feed
 
     def get_object(self, request, kind: str | None = None, slug: str | None = None):
-        if kind == "autoren":
-            return get_object_or_404(Author, slug=slug)
-        if kind == "serien":
-            return get_object_or_404(Series, slug=slug)
-        return None
+        if kind is None:
+            return None
+        model = FEED_KINDS.get(kind)
+        if model is None:
+            raise Http404(f"No feed kind {kind!r}")
+        return get_object_or_404(model, slug=slug)
 
     def title(self, obj) -> str:
         return f"Casebook – {obj}" if obj else "Casebook"
@@ -31,27 +37,38 @@ class StoryFeed(Feed):
         return obj.get_absolute_url() if obj else "/"
 
     def description(self, obj) -> str:
+        if isinstance(obj, Author):
+            return _("Stories by %(name)s on Casebook") % {"name": obj.name}
+        if isinstance(obj, Series):
+            return _("Stories of the series %(name)s on Casebook") % {"name": obj.name}
         return _("Case studies and articles from Casebook")
 
     def items(self, obj):
         stories = live_stories()
         if isinstance(obj, Author):
-            stories = stories.filter(authorships__author=obj).distinct()
+            stories = stories_by(obj, stories)
         elif isinstance(obj, Series):
-            stories = stories.filter(id__in=_story_ids_in_series(obj))
+            stories = stories_in(obj, stories)
+        # Authors and tags of every item come with the listing prefetches.
         return list(with_listing_data(stories)[:FEED_SIZE])
 
     def item_title(self, item) -> str:
         return item.title
 
     def item_description(self, item) -> str:
-        return item.teaser
+        # Readers treat an item's description (and Atom's summary, type="html")
+        # as HTML: the intro is plain text, so it is escaped for HTML here and
+        # then once more for XML by the feed generator.
+        return escape(item.teaser)
 
     def item_link(self, item) -> str:
         return item.get_url()
 
     def item_pubdate(self, item):
         return item.first_published_at
+
+    def item_updateddate(self, item):
+        return item.last_published_at
 
     def item_author_name(self, item) -> str:
         return ", ".join(item.author_names)

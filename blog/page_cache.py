@@ -70,9 +70,6 @@ def _cacheable_response(response: HttpResponse) -> bool:
         and not response.cookies
         and not getattr(response, "streaming", False)
         and not any(word in control for word in ("private", "no-store", "no-cache"))
-        # A page that used the CSRF token (Django then varies it on Cookie)
-        # belongs to one visitor.
-        and "cookie" not in response.get("Vary", "").lower()
     )
 
 
@@ -93,7 +90,8 @@ class PageCacheMiddleware:
             cached[CACHE_HIT_HEADER] = "hit"
             return cached
         response = self.get_response(request)
-        if _cacheable_response(response):
+        # A page that rendered a CSRF token belongs to one visitor.
+        if _cacheable_response(response) and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
             if hasattr(response, "render") and callable(response.render):
                 response.render()
             response[CACHE_HIT_HEADER] = "miss"

@@ -5,11 +5,11 @@ from django.urls import include, path
 from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from . import comment_views, feeds, views
 from .api import api_router
+from .sitemaps import SITEMAPS
 
 # Public URLs are stable (DESIGN.md): German without a prefix, English under /en/.
 blog_patterns = (
@@ -36,7 +36,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),
-    path("sitemap.xml", sitemap, name="sitemap"),
+    path("sitemap.xml", views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("i18n/setlang/", set_language, name="set_language"),
 ]
 

@@ -1,14 +1,20 @@
 """Public views of the blog that are not pages: authors, series, search."""
 
+from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from wagtail.models import Page
+from django.utils import translation
+from django.views.decorators.cache import cache_control
+from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
+from wagtail.images import get_image_model
 
 from .models import Author, Series
-from .models.pages import PAGE_SIZE, live_stories, story_page_models, with_listing_data
+from .models.pages import PAGE_SIZE, stories_by, stories_in, with_listing_data
+from .search import search_stories
 
-SEARCH_MAX_RESULTS = 200
+_photos = Prefetch("photo", queryset=get_image_model().objects.prefetch_related("renditions"))
 
 
 def _paginated(request, queryset):
@@ -16,13 +22,14 @@ def _paginated(request, queryset):
 
 
 def author_index(request):
-    authors = Author.objects.select_related("photo")
+    # The photos' renditions come in one query, not one per author.
+    authors = Author.objects.prefetch_related(_photos)
     return TemplateResponse(request, "blog/author_index.html", {"authors": authors})
 
 
 def author_detail(request, slug: str):
-    author = get_object_or_404(Author.objects.select_related("photo").prefetch_related("links"), slug=slug)
-    stories = with_listing_data(live_stories().filter(authorships__author=author).distinct())
+    author = get_object_or_404(Author.objects.prefetch_related(_photos, "links"), slug=slug)
+    stories = with_listing_data(stories_by(author))
     return TemplateResponse(
         request, "blog/author_detail.html", {"author": author, "stories": _paginated(request, stories)}
     )
@@ -34,26 +41,15 @@ def series_index(request):
 
 def series_detail(request, slug: str):
     series = get_object_or_404(Series, slug=slug)
-    stories = with_listing_data(live_stories().filter(id__in=_story_ids_in_series(series)))
+    stories = with_listing_data(stories_in(series))
     return TemplateResponse(
         request, "blog/series_detail.html", {"series": series, "stories": _paginated(request, stories)}
     )
 
 
-def _story_ids_in_series(series: Series) -> list[int]:
-    ids: list[int] = []
-    for model in story_page_models():
-        ids.extend(model.objects.filter(series=series).values_list("id", flat=True))
-    return ids
-
-
 def search(request):
     query = request.GET.get("q", "").strip()
-    results = None
-    if query:
-        pages = Page.objects.live().public().type(*story_page_models()).specific()
-        hits = list(pages.search(query)[:SEARCH_MAX_RESULTS])
-        results = _paginated(request, hits)
+    results = search_stories(query, request.GET.get("page")) if query else None
     return TemplateResponse(request, "blog/search.html", {"query": query, "results": results})
 
 
@@ -63,3 +59,12 @@ def feed_index(request):
         "blog/feeds.html",
         {"authors": Author.objects.all(), "series_list": Series.objects.all()},
     )
+
+
+@cache_control(max_age=3600)
+def sitemap(request, **kwargs):
+    """Wagtail's sitemap with the German URLs: the sitemap sits outside the
+    language prefixes, and a crawler's Accept-Language must not pick them."""
+    with translation.override(settings.LANGUAGE_CODE):
+        response = wagtail_sitemap(request, **kwargs)
+        return response.render() if hasattr(response, "render") else response

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
-from taggit.models import TaggedItemBase
+from taggit.models import Tag, TaggedItemBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.fields import StreamField
@@ -57,6 +57,13 @@ def with_listing_data(queryset: QuerySet) -> QuerySet:
     )
 
 
+def tagged(stories: QuerySet, tag_slug: str) -> QuerySet:
+    """The stories with the tag. Through the tags' table, not `tags__slug`:
+    the tags hang on wagtailcore.Page, and taggit's join from a page subclass
+    names a column the subclass does not have."""
+    return stories.filter(pk__in=PageTag.objects.filter(tag__slug=tag_slug).values("content_object_id"))
+
+
 def story_page_models() -> list[type[Page]]:
     from wagtail.models import get_page_models
 
@@ -65,7 +72,29 @@ def story_page_models() -> list[type[Page]]:
 
 def live_stories() -> QuerySet:
     """All published stories (articles and case studies), newest first."""
-    return Page.objects.live().public().type(*story_page_models()).specific().order_by("-first_published_at")
+    return (
+        Page.objects.live()
+        .public()
+        .type(*story_page_models())
+        .specific()
+        .order_by("-first_published_at", "-pk")
+    )
+
+
+def stories_by(author, stories: QuerySet | None = None) -> QuerySet:
+    """The stories the author wrote or co-wrote."""
+    stories = live_stories() if stories is None else stories
+    return stories.filter(pk__in=Authorship.objects.filter(author=author).values("page_id"))
+
+
+def stories_in(series, stories: QuerySet | None = None) -> QuerySet:
+    """The stories of a series. Each story type has its own series column, so
+    the filter is one subquery per type, not a list of ids in Python."""
+    stories = live_stories() if stories is None else stories
+    in_series = models.Q(pk__in=[])
+    for model in story_page_models():
+        in_series |= models.Q(pk__in=model.objects.filter(series=series).values("pk"))
+    return stories.filter(in_series)
 
 
 class StoryPage(Page):
@@ -122,7 +151,11 @@ class StoryPage(Page):
         """The authors in order; uses the prefetched rows where a listing has them."""
         rows = self.authorships.all()
         if "authorships" not in getattr(self, "_prefetched_objects_cache", {}):
-            rows = rows.select_related("author", "author__photo")
+            # The author boxes show each photo: fetch photos and their
+            # renditions with the authors, not once per author.
+            rows = rows.select_related("author", "author__photo").prefetch_related(
+                "author__photo__renditions"
+            )
         return [row.author for row in rows]
 
     @property
@@ -147,6 +180,7 @@ class HomePage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["stories"] = list(with_listing_data(live_stories())[:9]) if story_page_models() else []
+        context["article_index"] = ArticleIndexPage.objects.live().child_of(self).first()
         return context
 
 
@@ -166,9 +200,12 @@ class ArticleIndexPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         articles = self.articles()
-        tag = request.GET.get("tag", "").strip()
-        if tag:
-            articles = articles.filter(tags__slug=tag)
+        tag_slug = request.GET.get("tag", "").strip()
+        tag = None
+        if tag_slug:
+            # An unknown tag still filters (to nothing) rather than showing everything.
+            tag = Tag.objects.filter(slug=tag_slug).first() or Tag(name=tag_slug, slug=tag_slug)
+            articles = tagged(articles, tag_slug)
         page = Paginator(with_listing_data(articles), PAGE_SIZE).get_page(request.GET.get("page"))
         context.update(articles=page, tag=tag)
         return context

@@ -1,0 +1,106 @@
+"""RSS and Atom feeds, and sitemap.xml."""
+
+from xml.etree.ElementTree import Element
+
+import pytest
+
+from tests.blog.xmltools import ATOM, SITEMAP, parse_xml
+from tests.factories import AuthorFactory, SeriesFactory, make_article
+
+pytestmark = pytest.mark.django_db
+
+
+def rss_items(client, url: str) -> list[Element]:
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/rss+xml")
+    root = parse_xml(response.content)
+    assert root.tag == "rss"
+    return root.findall("./channel/item")
+
+
+def atom_entries(client, url: str) -> list[Element]:
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    root = parse_xml(response.content)
+    assert root.tag == f"{ATOM}feed"
+    return root.findall(f"{ATOM}entry")
+
+
+def test_rss_feed_lists_stories_with_link_authors_and_tags(client, demo):
+    (item,) = rss_items(client, "/feeds/rss/")
+    assert item.findtext("title") == "Kundenzufriedenheit als Werbefigur"
+    assert item.findtext("link") == "http://testserver/artikel/kundenzufriedenheit-als-werbefigur/"
+    assert "Jan Berger" in "".join(item.itertext())
+    assert {c.text for c in item.findall("category")} == {"Werbung", "Kundendienst", "Social Media"}
+    assert item.findtext("pubDate")
+
+
+def test_atom_feed_lists_stories_with_authors(client, demo):
+    (entry,) = atom_entries(client, "/feeds/atom/")
+    assert entry.findtext(f"{ATOM}title") == "Kundenzufriedenheit als Werbefigur"
+    assert entry.findtext(f"{ATOM}author/{ATOM}name") == "Jan Berger"
+    assert entry.find(f"{ATOM}link").get("href").endswith("/artikel/kundenzufriedenheit-als-werbefigur/")
+
+
+def test_author_feeds_narrow_to_the_authors_stories(client, demo):
+    mine, theirs = AuthorFactory(), AuthorFactory()
+    make_article(demo["article_index"], title="Ihrer", authors=[mine])
+    make_article(demo["article_index"], title="Gemeinsam", authors=[theirs, mine])
+    make_article(demo["article_index"], title="Fremd", authors=[theirs])
+    expected = {"Ihrer", "Gemeinsam"}
+    rss = rss_items(client, f"/feeds/autoren/{mine.slug}/rss/")
+    assert {item.findtext("title") for item in rss} == expected
+    atom = atom_entries(client, f"/feeds/autoren/{mine.slug}/atom/")
+    assert {entry.findtext(f"{ATOM}title") for entry in atom} == expected
+    assert len(rss_items(client, "/feeds/rss/")) == 4
+
+
+def test_series_feeds_narrow_to_the_series(client, demo):
+    other = SeriesFactory()
+    make_article(demo["article_index"], title="Andere", series=other)
+    make_article(demo["article_index"], title="Keine")
+    series_url = f"/feeds/serien/{demo['series'].slug}"
+    assert [i.findtext("title") for i in rss_items(client, f"{series_url}/rss/")] == [
+        "Kundenzufriedenheit als Werbefigur"
+    ]
+    assert [
+        e.findtext(f"{ATOM}title") for e in atom_entries(client, f"/feeds/serien/{other.slug}/atom/")
+    ] == ["Andere"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/feeds/unbekannt/jan-berger/rss/",
+        "/feeds/firmen/jan-berger/atom/",
+        "/feeds/autoren/niemand/rss/",
+        "/feeds/serien/keine-serie/atom/",
+    ],
+)
+def test_unknown_feeds_are_not_found(client, demo, url):
+    assert client.get(url).status_code == 404
+
+
+def test_english_feed_links_to_english_urls(client, demo):
+    (item,) = rss_items(client, "/en/feeds/rss/")
+    assert item.findtext("link") == "http://testserver/en/artikel/kundenzufriedenheit-als-werbefigur/"
+
+
+def test_sitemap_lists_pages_authors_and_series(client, demo):
+    response = client.get("/sitemap.xml", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    locations = {loc.text for loc in parse_xml(response.content).iter(f"{SITEMAP}loc")}
+    assert "http://localhost/artikel/kundenzufriedenheit-als-werbefigur/" in locations
+    assert "http://localhost/artikel/" in locations
+    assert "http://localhost/" in locations
+    # German URLs whatever language the crawler asks for.
+    assert "http://testserver/autoren/jan-berger/" in locations
+    assert "http://testserver/serien/chief-social-media-officer/" in locations
+
+
+def test_sitemap_leaves_out_unpublished_pages(client, demo):
+    draft = make_article(demo["article_index"], title="Entwurf")
+    draft.unpublish()
+    assert b"/artikel/" + draft.slug.encode() not in client.get("/sitemap.xml").content

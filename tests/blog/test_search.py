@@ -1,0 +1,49 @@
+"""The search page, on Wagtail search."""
+
+import re
+
+import pytest
+
+from tests.factories import make_article
+
+pytestmark = pytest.mark.django_db
+
+CARD = '<article class="card'
+
+
+def test_search_finds_the_demo_article_by_a_word_of_its_body(client, demo):
+    response = client.get("/suche/", {"q": "Foren"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.count(CARD) == 1
+    assert 'href="/artikel/kundenzufriedenheit-als-werbefigur/"' in page
+
+
+def test_search_finds_nothing_for_nonsense(client, demo):
+    page = client.get("/suche/", {"q": "Xylophonquarkzwiebel"}).content.decode()
+    assert CARD not in page
+    assert "0 Ergebnisse" in page
+
+
+def test_search_without_a_query_shows_the_form_only(client, demo):
+    page = client.get("/suche/").content.decode()
+    assert 'name="q"' in page
+    assert CARD not in page
+
+
+def test_search_pages_and_keeps_the_query_in_the_page_links(client, demo):
+    for number in range(13):
+        make_article(demo["article_index"], title=f"Treffer {number}", body_text="Ein Fundstück im Text.")
+    first = client.get("/suche/", {"q": "Fundstück"}).content.decode()
+    assert first.count(CARD) == 12
+    assert "13 Ergebnisse" in first
+    next_link = re.search(r'<a href="(\?[^"]*)" rel="next">', first).group(1).replace("&amp;", "&")
+    assert "q=Fundst%C3%BCck" in next_link
+    second = client.get("/suche/" + next_link).content.decode()
+    assert second.count(CARD) == 1
+
+
+def test_search_leaves_out_unpublished_articles(client, demo):
+    draft = make_article(demo["article_index"], title="Geheimer Entwurf", body_text="Geheimwort")
+    draft.unpublish()
+    assert CARD not in client.get("/suche/", {"q": "Geheimwort"}).content.decode()
