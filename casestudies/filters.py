@@ -10,7 +10,7 @@ from django import forms
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from blog.models import Series
+from blog.models import PageTag, Series
 
 from .models import Company, Industry, Outcome
 
@@ -29,7 +29,7 @@ class CaseStudyFilter(django_filters.FilterSet):
         queryset=Series.objects.all(), to_field_name="slug", label=_("Series"), empty_label=_("All")
     )
     # Tag links on case-study pages lead here; kept hidden, but it survives paging.
-    tag = django_filters.CharFilter(field_name="tags__slug", widget=forms.HiddenInput)
+    tag = django_filters.CharFilter(method="filter_tag", widget=forms.HiddenInput)
     year = django_filters.ChoiceFilter(field_name="date__year", label=_("Year"), empty_label=_("All"))
 
     def __init__(self, data=None, queryset: QuerySet | None = None, **kwargs):
@@ -37,6 +37,12 @@ class CaseStudyFilter(django_filters.FilterSet):
         self._unfiltered = queryset
         years = queryset.dates("date", "year", order="DESC") if queryset is not None else []
         self.filters["year"].extra["choices"] = [(str(year.year), str(year.year)) for year in years]
+
+    def filter_tag(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        # Tags hang on wagtailcore.Page; a join through the subclass fails on
+        # SQLite, a subquery on the tag rows does not.
+        tagged = PageTag.objects.filter(tag__slug=value).values("content_object_id")
+        return queryset.filter(pk__in=tagged)
 
     def is_active(self) -> bool:
         return self.is_bound and any(self.form.cleaned_data.get(name) for name in FILTER_NAMES)
