@@ -62,7 +62,9 @@ class PartialDateValue(blocks.StructValue):
         """The first day the value can mean, for ordering; None when unknown."""
         if not self.is_known:
             return None
-        month = int(self.get("month") or 1) if self.precision in (DatePrecision.DAY, DatePrecision.MONTH) else 1
+        month = (
+            int(self.get("month") or 1) if self.precision in (DatePrecision.DAY, DatePrecision.MONTH) else 1
+        )
         day = int(self.get("day") or 1) if self.precision == DatePrecision.DAY else 1
         return datetime.date(int(self["year"]), month, day)
 
@@ -243,9 +245,7 @@ def case_study_blocks() -> list[tuple[str, blocks.Block]]:
 # figures from the contact log with these.
 
 
-def partial_date(
-    value: datetime.date | None, precision: str = DatePrecision.DAY
-) -> dict[str, object]:
+def partial_date(value: datetime.date | None, precision: str = DatePrecision.DAY) -> dict[str, object]:
     if value is None or precision == DatePrecision.UNKNOWN:
         return {"precision": DatePrecision.UNKNOWN, "year": None, "month": None, "day": None}
     return {

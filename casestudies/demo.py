@@ -189,7 +189,10 @@ BEST_PRACTICE_BODY = [
         "lessons",
         {
             "heading": "Was wir daraus lernen",
-            "lessons": ["Schnell ist gut, persönlich ist besser.", "Vertrauen ins Team spart Freigabeschleifen."],
+            "lessons": [
+                "Schnell ist gut, persönlich ist besser.",
+                "Vertrauen ins Team spart Freigabeschleifen.",
+            ],
         },
     ),
 ]

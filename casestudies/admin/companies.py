@@ -24,11 +24,9 @@ class CompanyViewSet(SnippetViewSet):
         Column("contact_count", label=_("Contacts"), accessor="contact_count"),
     ]
     list_filter = ["industry"]
-    search_fields = ["name", "headquarters"]
+    # The model's own search_fields (name, headquarters) through the search backend.
     ordering = ["name"]
     inspect_view_enabled = True
 
     def get_queryset(self, request):
         return Company.objects.annotate(contact_count=Count("contacts"))
-
-

@@ -37,8 +37,10 @@ class CompanyAPISerializer(serializers.Serializer):
 
 def case_study_listing(queryset: QuerySet) -> QuerySet:
     """What a case-study card shows, in a constant number of queries."""
-    return with_listing_data(queryset).select_related("company", "hero_image").prefetch_related(
-        "hero_image__renditions"
+    return (
+        with_listing_data(queryset)
+        .select_related("company", "hero_image")
+        .prefetch_related("hero_image__renditions")
     )
 
 
@@ -140,8 +142,10 @@ class CaseStudyPage(StoryPage):
         if "authorships" in getattr(self, "_prefetched_objects_cache", {}):
             return [row.author for row in self.authorships.all()]
         photos = get_image_model().objects.prefetch_renditions()
-        rows = Authorship.objects.filter(page_id=self.pk).select_related("author").prefetch_related(
-            Prefetch("author__photo", queryset=photos)
+        rows = (
+            Authorship.objects.filter(page_id=self.pk)
+            .select_related("author")
+            .prefetch_related(Prefetch("author__photo", queryset=photos))
         )
         return [row.author for row in rows.order_by("sort_order")]
 

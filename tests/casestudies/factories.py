@@ -48,7 +48,8 @@ class AuthorFactory(factory.django.DjangoModelFactory):
 def make_image(title: str = "Bild"):
     number = next(_counter)
     return get_image_model().objects.create(
-        title=f"{title} {number}", file=ImageFile(get_test_image_file(size=(64, 48)), name=f"test-{number}.png")
+        title=f"{title} {number}",
+        file=ImageFile(get_test_image_file(size=(64, 48)), name=f"test-{number}.png"),
     )
 
 

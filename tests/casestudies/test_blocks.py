@@ -67,5 +67,7 @@ def test_streamfield_accepts_the_raw_helpers():
     from casestudies.models import CaseStudyPage
 
     body = CaseStudyPage._meta.get_field("body").stream_block
-    value = body.to_python([{"type": "timeline", "value": {"heading": "", "events": [timeline_event(what="x")]}}])
+    value = body.to_python(
+        [{"type": "timeline", "value": {"heading": "", "events": [timeline_event(what="x")]}}]
+    )
     assert value[0].value["events"][0]["date"].is_known is False

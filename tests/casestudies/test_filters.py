@@ -23,18 +23,33 @@ def cases(index, demo):
     other_series = Series.objects.create(name="Andere Reihe", slug="andere-reihe")
     return {
         "A": make_case_study(
-            index, title="A", company=telecom, outcome=Outcome.FAILURE, series=demo["series"],
-            date=datetime.date(2010, 1, 20), tags=("funkstille",),
+            index,
+            title="A",
+            company=telecom,
+            outcome=Outcome.FAILURE,
+            series=demo["series"],
+            date=datetime.date(2010, 1, 20),
+            tags=("funkstille",),
         ),
         "B": make_case_study(
-            index, title="B", company=telecom, outcome=Outcome.BEST_PRACTICE, series=other_series,
+            index,
+            title="B",
+            company=telecom,
+            outcome=Outcome.BEST_PRACTICE,
+            series=other_series,
             date=datetime.date(2011, 3, 1),
         ),
         "C": make_case_study(
-            index, title="C", company=shop, outcome=Outcome.BEST_PRACTICE, series=demo["series"],
+            index,
+            title="C",
+            company=shop,
+            outcome=Outcome.BEST_PRACTICE,
+            series=demo["series"],
             date=datetime.date(2011, 5, 1),
         ),
-        "D": make_case_study(index, title="D", company=shop, outcome=Outcome.OPEN, date=datetime.date(2012, 1, 1)),
+        "D": make_case_study(
+            index, title="D", company=shop, outcome=Outcome.OPEN, date=datetime.date(2012, 1, 1)
+        ),
         "draft": make_case_study(index, title="Draft", company=shop, outcome=Outcome.FAILURE, live=False),
     }
 
@@ -96,5 +111,5 @@ def test_outcome_shows_on_every_card(client, cases):
     html = client.get("/fallstudien/").content.decode()
     assert html.count('class="card card--') == 4
     for outcome in ("failure", "best_practice", "open"):
-        assert f'card card--{outcome}' in html
+        assert f"card card--{outcome}" in html
         assert f'<span class="badge badge--{outcome}">' in html

@@ -68,7 +68,10 @@ def case_study_with(index, *, authors: int, images: int):
         }
     )
     body.append(
-        {"type": "timeline", "value": {"heading": "", "events": [timeline_event(what=str(n)) for n in range(images)]}}
+        {
+            "type": "timeline",
+            "value": {"heading": "", "events": [timeline_event(what=str(n)) for n in range(images)]},
+        }
     )
     return make_case_study(
         index,
@@ -95,5 +98,7 @@ def test_company_page_queries_do_not_grow(client, index):
     make_case_study(index, company=company, feed_image=make_image(), authors=[AuthorFactory()])
     few = count_queries(client, "/unternehmen/konstant/")
     for _ in range(15):
-        make_case_study(index, company=company, feed_image=make_image(), authors=[AuthorFactory(), AuthorFactory()])
+        make_case_study(
+            index, company=company, feed_image=make_image(), authors=[AuthorFactory(), AuthorFactory()]
+        )
     assert count_queries(client, "/unternehmen/konstant/") == few
