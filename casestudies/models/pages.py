@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
+from modelcluster.queryset import FakeQuerySet
 from rest_framework import serializers
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.api import APIField
@@ -16,7 +17,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page
 from wagtail.search import index
 
-from blog.models.pages import PAGE_SIZE, Authorship, StoryPage, with_listing_data
+from blog.models.pages import PAGE_SIZE, StoryPage, with_listing_data
 
 from ..blocks import case_study_blocks
 from ..renditions import prefetch_renditions_in
@@ -139,15 +140,13 @@ class CaseStudyPage(StoryPage):
     def authors(self) -> list:
         """The authors in order, with their photos' renditions, so that the
         author boxes cost the same however many authors a case study has."""
-        if "authorships" in getattr(self, "_prefetched_objects_cache", {}):
-            return [row.author for row in self.authorships.all()]
+        rows = self.authorships.all()
+        # Listings prefetch the rows; a preview holds them in memory.
+        if "authorships" in getattr(self, "_prefetched_objects_cache", {}) or isinstance(rows, FakeQuerySet):
+            return [row.author for row in rows]
         photos = get_image_model().objects.prefetch_renditions()
-        rows = (
-            Authorship.objects.filter(page_id=self.pk)
-            .select_related("author")
-            .prefetch_related(Prefetch("author__photo", queryset=photos))
-        )
-        return [row.author for row in rows.order_by("sort_order")]
+        rows = rows.select_related("author").prefetch_related(Prefetch("author__photo", queryset=photos))
+        return [row.author for row in rows]
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
