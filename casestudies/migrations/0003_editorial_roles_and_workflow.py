@@ -23,17 +23,24 @@ AUTHOR_MODEL_PERMISSIONS = [
     ("casestudies", "view_company"),
     ("casestudies", "add_company"),
     ("casestudies", "change_company"),
+    ("casestudies", "view_companycontact"),
+    ("casestudies", "add_companycontact"),
+    ("casestudies", "change_companycontact"),
 ]
-EDITOR_MODEL_PERMISSIONS = AUTHOR_MODEL_PERMISSIONS + [("casestudies", "delete_company")]
+EDITOR_MODEL_PERMISSIONS = AUTHOR_MODEL_PERMISSIONS + [
+    ("casestudies", "delete_company"),
+    ("casestudies", "delete_companycontact"),
+]
 
 
 def _ensure_permissions(apps):
     # Permissions are normally created after migrate; a fresh database needs
     # them now.
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
+        models_module = getattr(app_config, "models_module", None)
+        app_config.models_module = models_module or True
         create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        app_config.models_module = models_module
 
 
 def forwards(apps, schema_editor):

@@ -36,3 +36,20 @@ def test_company_contacts_are_edited_inline(admin_client):
     assert 'name="contacts-0-role"' in html
     assert 'value="Head of Social Media"' in html
     assert 'name="contacts-0-language"' in html
+
+
+def test_contact_listing_searches_and_filters(admin_client):
+    telecom = CompanyFactory(name="Telefon AG", slug="telefon", industry=Industry.TELECOM)
+    shop = CompanyFactory(name="Laden GmbH", slug="laden", industry=Industry.RETAIL)
+    CompanyContactFactory(company=telecom, name="Social Team", role="Head of Social Media", language="de")
+    CompanyContactFactory(company=shop, name="Presse", role="Pressesprecherin", language="en")
+    url = reverse("companycontact:index")
+    html = admin_client.get(url, {"q": "Social Media"}).content.decode()
+    assert "Social Team" in html
+    assert "Presse<" not in html
+    html = admin_client.get(url, {"language": "en"}).content.decode()
+    assert "Presse" in html
+    assert "Social Team" not in html
+    html = admin_client.get(url, {"company__industry": "telecom"}).content.decode()
+    assert "Social Team" in html
+    assert "Pressesprecherin" not in html

@@ -25,5 +25,7 @@ def test_a_preview_shows_the_authors_being_edited(index):
 def test_the_outcome_shows_in_the_page_header(client, index):
     page = make_case_study(index, outcome="best_practice")
     html = client.get(page.url).content.decode()
-    header = html[html.index('<header class="story__header">') : html.index("</header>", html.index("story__header"))]
+    header = html[
+        html.index('<header class="story__header">') : html.index("</header>", html.index("story__header"))
+    ]
     assert '<span class="badge badge--best_practice">' in header

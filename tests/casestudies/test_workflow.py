@@ -104,6 +104,9 @@ def test_an_author_can_choose_images_and_companies_but_not_delete_companies(draf
     assert author.has_perm("wagtailadmin.access_admin")
     assert author.has_perm("casestudies.add_company")
     assert not author.has_perm("casestudies.delete_company")
+    assert author.has_perm("casestudies.change_companycontact")
+    editor = user_in("Editors", "redakteur")
+    assert editor.has_perm("casestudies.delete_company")
     from wagtail.images.permissions import permission_policy
 
     assert permission_policy.user_has_permission(author, "choose")
