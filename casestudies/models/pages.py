@@ -136,6 +136,13 @@ class CaseStudyPage(StoryPage):
     def teaser(self) -> str:
         return self.summary
 
+    def clean(self):
+        super().clean()
+        # Cards and feeds show the feed image; without one of its own, a case
+        # study is shown with its hero image.
+        if self.feed_image_id is None and self.hero_image_id is not None:
+            self.feed_image_id = self.hero_image_id
+
     @cached_property
     def authors(self) -> list:
         """The authors in order, with their photos' renditions, so that the

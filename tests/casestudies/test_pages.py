@@ -29,3 +29,16 @@ def test_the_outcome_shows_in_the_page_header(client, index):
         html.index('<header class="story__header">') : html.index("</header>", html.index("story__header"))
     ]
     assert '<span class="badge badge--best_practice">' in header
+
+
+def test_a_case_study_without_feed_image_shows_its_hero_image_on_cards(client, index):
+    from .factories import make_image
+
+    hero = make_image("Held")
+    page = make_case_study(index, hero_image=hero)
+    assert page.feed_image_id == hero.pk
+    other = make_image("Feed")
+    page_with_own = make_case_study(index, hero_image=make_image(), feed_image=other)
+    assert page_with_own.feed_image_id == other.pk
+    html = client.get("/fallstudien/").content.decode()
+    assert html.count('class="card__image"') == 2

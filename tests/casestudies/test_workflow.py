@@ -110,3 +110,13 @@ def test_an_author_can_choose_images_and_companies_but_not_delete_companies(draf
     from wagtail.images.permissions import permission_policy
 
     assert permission_policy.user_has_permission(author, "choose")
+
+
+def test_an_author_can_open_the_case_study_form(client, index):
+    client.force_login(user_in("Authors", "autorin"))
+    url = reverse("wagtailadmin_pages:add", args=["casestudies", "casestudypage", index.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    for block in ("timeline", "interview", "key_figures", "lessons"):
+        assert block in html
