@@ -1,11 +1,21 @@
 """Public views of the case studies that are not pages."""
 
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 
-from .models import Company
+from blog.models.pages import PAGE_SIZE
+
+from .models import CaseStudyPage, Company
+from .models.pages import case_study_listing
 
 
 def company_detail(request, slug: str):
     company = get_object_or_404(Company, slug=slug)
-    return TemplateResponse(request, "casestudies/company_detail.html", {"company": company})
+    case_studies = case_study_listing(
+        CaseStudyPage.objects.live().public().filter(company=company).order_by("-date", "-pk")
+    )
+    page = Paginator(case_studies, PAGE_SIZE).get_page(request.GET.get("page"))
+    return TemplateResponse(
+        request, "casestudies/company_detail.html", {"company": company, "case_studies": page}
+    )

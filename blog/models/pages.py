@@ -172,7 +172,7 @@ class HomePage(Page):
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     max_count = 1
-    subpage_types = ["blog.ArticleIndexPage"]
+    subpage_types = ["blog.ArticleIndexPage", "casestudies.CaseStudyIndexPage"]
 
     class Meta:
         verbose_name = _("home page")

@@ -1,3 +1,12 @@
-from .companies import Company, CompanyContact, Industry
+from .companies import Company, CompanyContact, Industry, Language
+from .pages import CaseStudyIndexPage, CaseStudyPage, Outcome
 
-__all__ = ["Company", "CompanyContact", "Industry"]
+__all__ = [
+    "CaseStudyIndexPage",
+    "CaseStudyPage",
+    "Company",
+    "CompanyContact",
+    "Industry",
+    "Language",
+    "Outcome",
+]

@@ -1,0 +1,95 @@
+"""Test data for case studies: companies, images, the index and case studies."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+
+import factory
+from django.core.files.images import ImageFile
+from wagtail.images import get_image_model
+from wagtail.images.tests.utils import get_test_image_file
+
+from blog.models import Author, Authorship, HomePage
+from casestudies.models import CaseStudyIndexPage, CaseStudyPage, Company, CompanyContact, Industry, Outcome
+
+_counter = itertools.count(1)
+
+
+class CompanyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Company
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Firma {n}")
+    slug = factory.Sequence(lambda n: f"firma-{n}")
+    industry = Industry.OTHER
+    headquarters = "Berlin"
+
+
+class CompanyContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CompanyContact
+
+    company = factory.SubFactory(CompanyFactory)
+    name = "Kontakt"
+    role = "Head of Social Media"
+    email = factory.Sequence(lambda n: f"kontakt{n}@example.test")
+
+
+class AuthorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Author
+
+    name = factory.Sequence(lambda n: f"Autorin {n}")
+    slug = factory.Sequence(lambda n: f"autorin-{n}")
+
+
+def make_image(title: str = "Bild"):
+    number = next(_counter)
+    return get_image_model().objects.create(
+        title=f"{title} {number}",
+        file=ImageFile(get_test_image_file(size=(64, 48)), name=f"test-{number}.png"),
+    )
+
+
+def make_index(home: HomePage | None = None) -> CaseStudyIndexPage:
+    home = home or HomePage.objects.first()
+    existing = CaseStudyIndexPage.objects.child_of(home).first()
+    if existing:
+        return existing
+    index = home.add_child(instance=CaseStudyIndexPage(title="Fallstudien", slug="fallstudien"))
+    index.save_revision().publish()
+    return index
+
+
+def make_case_study(
+    index: CaseStudyIndexPage,
+    *,
+    company: Company | None = None,
+    outcome: str = Outcome.FAILURE,
+    authors: list[Author] | None = None,
+    date: datetime.date | None = None,
+    live: bool = True,
+    tags: tuple[str, ...] = (),
+    **fields,
+) -> CaseStudyPage:
+    number = next(_counter)
+    fields.setdefault("title", f"Fallstudie {number}")
+    fields.setdefault("slug", f"fallstudie-{number}")
+    fields.setdefault("summary", f"Zusammenfassung {number}")
+    page = CaseStudyPage(
+        company=company or CompanyFactory(),
+        outcome=outcome,
+        date=date or datetime.date(2010, 1, 15),
+        live=live,
+        **fields,
+    )
+    page.authorships = [Authorship(author=author) for author in (authors or [AuthorFactory()])]
+    index.add_child(instance=page)
+    if tags:
+        page.tags.add(*tags)
+    revision = page.save_revision()
+    if live:
+        revision.publish()
+    return page

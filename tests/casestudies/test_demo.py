@@ -1,0 +1,83 @@
+import re
+
+import pytest
+from django.utils import translation
+from wagtail.models import Page, Revision
+
+from casestudies import demo as casestudies_demo
+from casestudies.models import CaseStudyPage, Company, CompanyContact
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def case_demo(demo):
+    return casestudies_demo.load()
+
+
+def test_the_demo_index_shows_both_outcomes(client, case_demo):
+    html = client.get("/fallstudien/").content.decode()
+    assert 'class="badge badge--failure"' in html
+    assert 'class="badge badge--best_practice"' in html
+    assert "1&amp;1 Internet AG" in html
+
+
+def test_the_failure_case_study_tells_the_whole_timeline_in_order(client, case_demo):
+    page = case_demo["failure"]
+    assert page.outcome == "failure"
+    assert page.company.slug == "1und1"
+    assert [a.slug for a in page.authors] == ["jan-berger"]
+    assert page.series.slug == "chief-social-media-officer"
+    with translation.override("de"):
+        html = client.get(page.url).content.decode()
+    steps = [
+        '<time datetime="2009-12-29">29. Dezember 2009</time>',
+        '<time datetime="2010-01-09">9. Januar 2010</time>',
+        "15. Januar 2010 in der Firmenzentrale in Montabaur",
+        "Fragen zu schicken und die Antworten mit einem aktuellen Foto",
+        "Keine Reaktion.",
+        "nur per E-Mail erreichbar",
+        "Best Practice in der Reihe „Chief Social Media Officer“",
+        "Keine Antwort, keine Absage",
+    ]
+    positions = [html.index(step) for step in steps]
+    assert positions == sorted(positions)
+    # The story gives no dates for the offer, the call and the second email.
+    assert html.count("Datum unbekannt") == 3
+    assert "5\u202f852" in html
+    assert "definitiv zu wenig Social-Media-Engagement" in html
+
+
+def test_the_contact_is_a_role_not_a_named_person(case_demo):
+    contact = CompanyContact.objects.get(company__slug="1und1")
+    assert contact.role == "Head of Social Media"
+    assert "Pressesprecher" in contact.name
+
+
+def test_the_best_practice_case_study_has_an_interview(client, case_demo):
+    page = case_demo["best_practice"]
+    assert page.outcome == "best_practice"
+    assert any(block.block_type == "interview" for block in page.body)
+    assert "interview__answer" in client.get(page.url).content.decode()
+
+
+def test_running_the_demo_twice_changes_nothing(case_demo):
+    def snapshot():
+        return (
+            Page.objects.count(),
+            Revision.objects.count(),
+            Company.objects.count(),
+            CompanyContact.objects.count(),
+            sorted(CaseStudyPage.objects.values_list("slug", "live", "latest_revision_id")),
+        )
+
+    before = snapshot()
+    casestudies_demo.load()
+    assert snapshot() == before
+
+
+def test_the_company_page_lists_its_case_studies_only(client, case_demo):
+    html = client.get("/unternehmen/1und1/").content.decode()
+    assert case_demo["failure"].url in html
+    assert case_demo["best_practice"].url not in html
+    assert re.search(r"<h1>1&amp;1 Internet AG</h1>", html)

@@ -1,0 +1,104 @@
+"""Listing and page cost a constant number of queries, however many case
+studies, authors and images there are."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from casestudies.blocks import timeline_event
+
+from .factories import AuthorFactory, CompanyFactory, make_case_study, make_image
+
+pytestmark = pytest.mark.django_db
+
+
+def count_queries(client, url: str) -> int:
+    client.get(url)  # renditions are created on the first view
+    # Measure with a cold rendition cache: the worst case, after a restart.
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def add_case_studies(index, number: int) -> None:
+    for _ in range(number):
+        make_case_study(
+            index,
+            company=CompanyFactory(),
+            authors=[AuthorFactory(photo=make_image()), AuthorFactory()],
+            feed_image=make_image(),
+            hero_image=make_image(),
+        )
+
+
+def test_index_queries_do_not_grow_with_case_studies(client, index):
+    add_case_studies(index, 2)
+    few = count_queries(client, "/fallstudien/")
+    add_case_studies(index, 38)
+    many = count_queries(client, "/fallstudien/")
+    assert "card card--" in client.get("/fallstudien/").content.decode()
+    assert few == many
+
+
+def test_filtered_index_queries_do_not_grow(client, index):
+    add_case_studies(index, 2)
+    few = count_queries(client, "/fallstudien/?outcome=failure&year=2010")
+    add_case_studies(index, 20)
+    assert count_queries(client, "/fallstudien/?outcome=failure&year=2010") == few
+
+
+def case_study_with(index, *, authors: int, images: int):
+    body = [
+        {"type": "image", "value": {"image": make_image().pk, "caption": "Bild", "credit": "Foto"}}
+        for _ in range(images)
+    ]
+    body.append(
+        {
+            "type": "interview",
+            "value": {
+                "interviewee": "",
+                "pairs": [
+                    {"question": f"Frage {n}", "answer": f"Antwort {n}", "photo": make_image().pk}
+                    for n in range(images)
+                ],
+            },
+        }
+    )
+    body.append(
+        {
+            "type": "timeline",
+            "value": {"heading": "", "events": [timeline_event(what=str(n)) for n in range(images)]},
+        }
+    )
+    return make_case_study(
+        index,
+        authors=[AuthorFactory(photo=make_image()) for _ in range(authors)],
+        hero_image=make_image(),
+        body=body,
+        tags=("a", "b"),
+    )
+
+
+def test_case_study_page_queries_do_not_grow_with_authors_and_images(client, index):
+    small = case_study_with(index, authors=1, images=1)
+    large = case_study_with(index, authors=5, images=5)
+    few = count_queries(client, small.url)
+    many = count_queries(client, large.url)
+    html = client.get(large.url).content.decode()
+    assert html.count('class="author-box"') == 5
+    assert html.count('class="interview__question"') == 5
+    assert few == many
+
+
+def test_company_page_queries_do_not_grow(client, index):
+    company = CompanyFactory(slug="konstant")
+    make_case_study(index, company=company, feed_image=make_image(), authors=[AuthorFactory()])
+    few = count_queries(client, "/unternehmen/konstant/")
+    for _ in range(15):
+        make_case_study(
+            index, company=company, feed_image=make_image(), authors=[AuthorFactory(), AuthorFactory()]
+        )
+    assert count_queries(client, "/unternehmen/konstant/") == few
