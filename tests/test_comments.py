@@ -105,3 +105,31 @@ def test_the_comment_form_page_is_never_cached(client, demo, settings):
 
 def test_no_comment_form_for_pages_that_are_not_stories(client, demo):
     assert client.get(f"/kommentare/{demo['home'].pk}/").status_code == 404
+
+
+def test_an_editor_approves_a_comment_in_the_admin_and_an_author_cannot(client, demo):
+    from django.contrib.auth.models import Group, User
+
+    post(client, demo["article"], comment="Bitte freischalten")
+    comment = Comment.objects.get()
+
+    author = User.objects.create_user("autorin", password="x")
+    author.groups.add(Group.objects.get(name="Authors"))
+    client.force_login(author)
+    assert client.get("/admin/comments/").status_code in (302, 403)
+    response = client.post(f"/admin/comments/edit/{comment.pk}/", {"is_public": "on"})
+    assert response.status_code in (302, 403)
+    comment.refresh_from_db()
+    if response.status_code == 302:
+        assert "/admin/" in response["Location"] and "edit" not in response["Location"]
+    assert comment.is_public is False
+
+    editor = User.objects.create_user("redakteur", password="x")
+    editor.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(editor)
+    listing = client.get("/admin/comments/")
+    assert listing.status_code == 200
+    assert "Bitte freischalten" in listing.content.decode()
+    assert client.post(f"/admin/comments/edit/{comment.pk}/", {"is_public": "on"}).status_code == 302
+    comment.refresh_from_db()
+    assert comment.is_public is True

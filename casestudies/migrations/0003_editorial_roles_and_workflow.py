@@ -4,8 +4,9 @@ root so that every case study (and article) goes live only after an editor
 approves it. Idempotent: running it on a database that has some of this
 already only adds what is missing."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from casestudies.migrations import _roles
 
 WORKFLOW_NAME = "Redaktionelle Freigabe"
 AUTHORS = "Authors"
@@ -33,18 +34,8 @@ EDITOR_MODEL_PERMISSIONS = AUTHOR_MODEL_PERMISSIONS + [
 ]
 
 
-def _ensure_permissions(apps):
-    # Permissions are normally created after migrate; a fresh database needs
-    # them now.
-    for app_config in apps.get_app_configs():
-        models_module = getattr(app_config, "models_module", None)
-        app_config.models_module = models_module or True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = models_module
-
-
 def forwards(apps, schema_editor):
-    _ensure_permissions(apps)
+    _roles.ensure_permissions(apps)
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     ContentType = apps.get_model("contenttypes", "ContentType")
