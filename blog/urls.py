@@ -8,7 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import feeds, views
+from . import feeds, health, views
 from .api import api_router
 
 # Public URLs are stable (DESIGN.md): German without a prefix, English under /en/.
@@ -29,6 +29,8 @@ blog_patterns = (
 )
 
 urlpatterns = [
+    # Outside i18n_patterns: probes need one URL that never redirects by language.
+    path("healthz/", health.healthz, name="healthz"),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
