@@ -5,16 +5,13 @@ or `bin/run` would, and looks at what Django and Celery then actually use."""
 from __future__ import annotations
 
 import json
-import os
 import secrets
-import subprocess
-import sys
 from functools import cache
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
+from tests.processes import run_python
 
 # What the probe reports: the objects Django and Celery build from the
 # settings, not only the settings' own values.
@@ -55,23 +52,6 @@ for alias in ("default", "private"):
         report[f"{alias}_url"] = storage.url("photos/p.jpg")
 print("PROBE" + json.dumps(report, default=str))
 """
-
-
-def clean_env(**overrides: str) -> dict[str, str]:
-    """Only what a bare machine has, plus the overrides: nothing of the test
-    run's own environment (DATABASE_URL, REDIS_URL, a .env) leaks in."""
-    env = {key: os.environ[key] for key in ("PATH", "HOME", "LANG", "SYSTEMROOT") if key in os.environ}
-    env.update(
-        CASEBOOK_READ_DOTENV="false", DJANGO_SETTINGS_MODULE="blog.settings", PYTHONDONTWRITEBYTECODE="1"
-    )
-    env.update(overrides)
-    return env
-
-
-def run_python(args: list[str], **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, *args], cwd=REPO, env=clean_env(**env), capture_output=True, text=True, timeout=120
-    )
 
 
 @cache
