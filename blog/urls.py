@@ -7,7 +7,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import comment_views, feeds, views
+from . import comment_views, feeds, health, views
 from .api import api_router
 from .sitemaps import SITEMAPS
 
@@ -32,6 +32,8 @@ blog_patterns = (
 )
 
 urlpatterns = [
+    # Outside i18n_patterns: probes need one URL that never redirects by language.
+    path("healthz/", health.healthz, name="healthz"),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
