@@ -19,7 +19,7 @@ from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.images import get_image_model
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 
 from .models import ArticleIndexPage, ArticlePage, Author, Authorship, HomePage, Series
 
@@ -143,7 +143,7 @@ def _home_page() -> HomePage:
 
 
 def _root_page() -> Page:
-    """Wagtail's migrations create the root page and default locale; a database
+    """Wagtail's migrations create the root page, root collection and default locale; a database
     flushed by a test (or restored without them) gets them back here."""
     root = Page.get_first_root_node()
     if root is None:
@@ -151,6 +151,8 @@ def _root_page() -> Page:
             language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
         )
         root = Page.add_root(title="Root", slug="root")
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
     return root
 
 
