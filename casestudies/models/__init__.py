@@ -1,3 +1,37 @@
 from .companies import Company, CompanyContact, Industry
+from .interviews import (
+    Answer,
+    Channel,
+    ContactEvent,
+    Direction,
+    EventKind,
+    InterviewPhoto,
+    InterviewQuestion,
+    InterviewRequest,
+    InterviewStatus,
+    OutgoingEmail,
+    ProcessingState,
+    QuestionSet,
+    QuestionSetItem,
+    ReviewState,
+)
 
-__all__ = ["Company", "CompanyContact", "Industry"]
+__all__ = [
+    "Answer",
+    "Channel",
+    "Company",
+    "CompanyContact",
+    "ContactEvent",
+    "Direction",
+    "EventKind",
+    "Industry",
+    "InterviewPhoto",
+    "InterviewQuestion",
+    "InterviewRequest",
+    "InterviewStatus",
+    "OutgoingEmail",
+    "ProcessingState",
+    "QuestionSet",
+    "QuestionSetItem",
+    "ReviewState",
+]
