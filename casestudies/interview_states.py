@@ -93,7 +93,12 @@ def can(request: InterviewRequest, target: str) -> bool:
 
 
 def _lock(request: InterviewRequest) -> InterviewRequest:
-    return InterviewRequest.objects.select_for_update().select_related("contact", "owner").get(pk=request.pk)
+    # of=self: the owner is an outer join, which PostgreSQL cannot lock.
+    return (
+        InterviewRequest.objects.select_for_update(of=("self",))
+        .select_related("contact", "owner")
+        .get(pk=request.pk)
+    )
 
 
 def _refresh(stale: InterviewRequest, fresh: InterviewRequest) -> InterviewRequest:
