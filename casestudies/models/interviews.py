@@ -10,7 +10,7 @@ import secrets
 import uuid
 
 from django.conf import settings
-from django.core.files.storage import storages
+from django.core.files.storage import Storage, storages
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -185,9 +185,23 @@ class Answer(models.Model):
         return self.text[:80]
 
 
-def _private_storage():
-    # A callable, so the storage is looked up when used (tests swap STORAGES).
-    return storages["private"]
+class _PrivateStorage(Storage):
+    """Whatever STORAGES["private"] names at the moment of use.
+
+    A FileField calls its storage callable once, at import; this proxy makes a
+    changed STORAGES setting (tests, per-site configuration) take effect."""
+
+    def __getattribute__(self, name):
+        if name.startswith("__"):
+            return object.__getattribute__(self, name)
+        return getattr(storages["private"], name)
+
+
+_PRIVATE_STORAGE = _PrivateStorage()
+
+
+def _private_storage() -> Storage:
+    return _PRIVATE_STORAGE
 
 
 def _random_photo_name(instance: InterviewPhoto, filename: str) -> str:

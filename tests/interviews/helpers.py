@@ -13,7 +13,7 @@ from casestudies import interview_states
 TESTDATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "testdata" / "images"
 
 
-def testdata(relative: str) -> Path:
+def sample_image(relative: str) -> Path:
     path = (TESTDATA / relative).resolve()
     if not path.exists():
         pytest.fail(f"Test file missing: looked for {path} (see ../shared/testdata/README.md)", pytrace=False)
