@@ -10,6 +10,7 @@ import secrets
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import Storage, storages
 from django.db import models
 from django.utils import timezone
@@ -144,11 +145,18 @@ class InterviewRequest(ClusterableModel):
         verbose_name = _("interview request")
         verbose_name_plural = _("interview requests")
         indexes = [models.Index(fields=["status", "deadline"])]
+        # Without it a user sees only the requests they own (authors); editors get it.
+        permissions = [("see_all_interviewrequests", _("Can see every interview request"))]
 
     def __str__(self) -> str:
         contact = self.contact.name if self.contact_id else ""
         company = self.company.name if self.company_id else ""
         return f"{company}: {contact}" if contact else company
+
+    def clean(self):
+        super().clean()
+        if self.contact_id and self.company_id and self.contact.company_id != self.company_id:
+            raise ValidationError({"contact": _("This contact works for another company.")})
 
     def answered_count(self) -> int:
         return Answer.objects.filter(question__request=self).exclude(text="").count()
@@ -192,9 +200,14 @@ class _PrivateStorage(Storage):
     changed STORAGES setting (tests, per-site configuration) take effect."""
 
     def __getattribute__(self, name):
-        if name.startswith("__"):
+        if name.startswith("__") or name == "url":
             return object.__getattribute__(self, name)
         return getattr(storages["private"], name)
+
+    def url(self, name):
+        # A FileSystemStorage without base_url falls back to MEDIA_URL: a
+        # private file must never get a public address by accident.
+        raise ValueError("Private uploads have no URL; editors open them through the admin photo view.")
 
 
 _PRIVATE_STORAGE = _PrivateStorage()
