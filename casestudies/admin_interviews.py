@@ -28,6 +28,7 @@ from .models import (
     InterviewQuestion,
     InterviewRequest,
     InterviewStatus,
+    QuestionSet,
 )
 
 SEE_ALL = "casestudies.see_all_interviewrequests"
@@ -57,7 +58,9 @@ class IndexView(VisibleOnly, generic.IndexView):
 class CreateView(generic.CreateView):
     def save_instance(self):
         self.form.instance.owner = self.request.user
-        return super().save_instance()
+        instance = super().save_instance()
+        instance.copy_questions_from_set()
+        return instance
 
 
 class EditView(VisibleOnly, generic.EditView):
@@ -297,4 +300,16 @@ class InterviewRequestViewSet(ModelViewSet):
         ]
 
 
+class QuestionSetViewSet(ModelViewSet):
+    model = QuestionSet
+    name = "question_sets"
+    icon = "list-ul"
+    menu_label = _("Question sets")
+    add_to_admin_menu = True
+    menu_order = 251
+    list_display = ["name", "series"]
+    search_fields = ["name"]
+
+
 interview_request_viewset = InterviewRequestViewSet()
+question_set_viewset = QuestionSetViewSet()

@@ -3,13 +3,18 @@
 from wagtail import hooks
 
 # --- Interview requests ------------------------------------------------------
-from .admin_interviews import interview_request_viewset
+from .admin_interviews import interview_request_viewset, question_set_viewset
 from .interview_states import LOG_ACTIONS
 
 
 @hooks.register("register_admin_viewset")
 def register_interview_request_viewset():
     return interview_request_viewset
+
+
+@hooks.register("register_admin_viewset")
+def register_question_set_viewset():
+    return question_set_viewset
 
 
 @hooks.register("register_log_actions")

@@ -101,6 +101,15 @@ class InterviewRequest(ClusterableModel):
     )
     intro = models.TextField(_("introduction"), help_text=_("Shown to the contact above the questions."))
     deadline = models.DateField(_("deadline"))
+    question_set = models.ForeignKey(
+        QuestionSet,
+        verbose_name=_("start from question set"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("A new request without questions of its own gets the questions of this set."),
+    )
     photos_wanted = models.PositiveSmallIntegerField(_("photos wanted"), default=0)
     photos_description = models.TextField(
         _("which photos"), blank=True, help_text=_("e.g. a current portrait, the team at work")
@@ -137,6 +146,7 @@ class InterviewRequest(ClusterableModel):
         FieldPanel("deadline"),
         FieldPanel("photos_wanted"),
         FieldPanel("photos_description"),
+        FieldPanel("question_set"),
         InlinePanel("questions", label=_("Questions")),
     ]
 
@@ -157,6 +167,19 @@ class InterviewRequest(ClusterableModel):
         super().clean()
         if self.contact_id and self.company_id and self.contact.company_id != self.company_id:
             raise ValidationError({"contact": _("This contact works for another company.")})
+
+    def copy_questions_from_set(self) -> int:
+        """Give a request without questions those of its question set; returns how many."""
+        if not self.question_set_id or self.questions.exists():
+            return 0
+        items = self.question_set.items.order_by("sort_order", "pk")
+        created = InterviewQuestion.objects.bulk_create(
+            [
+                InterviewQuestion(request=self, text=item.text, help_text=item.help_text, sort_order=order)
+                for order, item in enumerate(items)
+            ]
+        )
+        return len(created)
 
     def answered_count(self) -> int:
         return Answer.objects.filter(question__request=self).exclude(text="").count()

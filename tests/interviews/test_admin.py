@@ -159,3 +159,59 @@ def test_private_photos_are_streamed_only_to_those_who_see_the_request(client, a
     # No public URL exists for the private storage.
     with pytest.raises(ValueError):
         own_photo.file.url  # noqa: B018
+
+
+def create_form(contact, **extra):
+    from wagtail.test.utils.form_data import inline_formset, nested_form_data
+
+    return nested_form_data(
+        {
+            "company": contact.company.pk,
+            "contact": contact.pk,
+            "language": "de",
+            "intro": "Wir würden gern mit Ihnen sprechen.",
+            "deadline": "2030-01-31",
+            "photos_wanted": 1,
+            "photos_description": "",
+            "question_set": "",
+            "questions": inline_formset([]),
+            **extra,
+        }
+    )
+
+
+def test_a_new_request_belongs_to_its_author_and_starts_from_a_question_set(client, author):
+    from casestudies.models import InterviewRequest, QuestionSet, QuestionSetItem
+
+    from .factories import ContactFactory
+
+    question_set = QuestionSet.objects.create(name="Chief Social Media Officer")
+    for order, text in enumerate(["Wer sind Sie?", "Was machen Sie?"]):
+        QuestionSetItem.objects.create(question_set=question_set, text=text, sort_order=order)
+    contact = ContactFactory()
+
+    response = client.post(url("add"), create_form(contact, question_set=question_set.pk))
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    interview = InterviewRequest.objects.get()
+    assert interview.owner == author
+    assert interview.status == InterviewStatus.DRAFT
+    assert list(interview.questions.order_by("sort_order").values_list("text", flat=True)) == [
+        "Wer sind Sie?",
+        "Was machen Sie?",
+    ]
+
+
+def test_a_contact_of_another_company_is_refused(client, author):
+    from casestudies.models import InterviewRequest
+
+    from .factories import CompanyFactory, ContactFactory
+
+    contact = ContactFactory()
+    other = CompanyFactory()
+
+    response = client.post(url("add"), create_form(contact, company=other.pk))
+
+    assert response.status_code == 200
+    assert "arbeitet für ein anderes Unternehmen" in response.content.decode()
+    assert not InterviewRequest.objects.exists()
