@@ -25,6 +25,10 @@ app.conf.beat_schedule = {
         "task": "casestudies.tasks.relay_pending_emails",
         "schedule": crontab(minute="*"),
     },
+    "casestudies-make-pending-thumbnails": {
+        "task": "casestudies.tasks.make_pending_thumbnails",
+        "schedule": crontab(minute="*/5"),
+    },
     "casestudies-expire-overdue-requests": {
         "task": "casestudies.tasks.expire_overdue_requests",
         "schedule": crontab(minute="*/5"),

@@ -103,3 +103,18 @@ def make_photo_thumbnail(pk: int) -> None:
     photo.thumbnail.save("thumb.jpg", ContentFile(thumbnail), save=False)
     photo.processing_state = ProcessingState.READY
     photo.save(update_fields=["thumbnail", "processing_state"])
+
+
+@shared_task(name="casestudies.tasks.make_pending_thumbnails", ignore_result=True)
+def make_pending_thumbnails() -> int:
+    """The beat sweep for thumbnails whose task was never queued (broker down at upload)."""
+    from .models import InterviewPhoto, ProcessingState
+
+    stale = timezone.now() - datetime.timedelta(minutes=2)
+    pending = InterviewPhoto.objects.filter(
+        processing_state=ProcessingState.PENDING, uploaded_at__lte=stale
+    ).values_list("pk", flat=True)[:SWEEP_BATCH]
+    pks = list(pending)
+    for pk in pks:
+        make_photo_thumbnail(pk)
+    return len(pks)

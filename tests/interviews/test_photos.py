@@ -326,3 +326,31 @@ def test_several_photos_at_once_and_their_thumbnails(
         thumbnail = assert_clean_jpeg(photo.thumbnail.read())
         assert max(thumbnail.size) <= 480
         assert photo.caption == "Das Team"
+
+
+def test_thumbnails_missed_at_upload_are_made_by_the_sweep(
+    monkeypatch, time_machine, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from casestudies import tasks
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionRefusedError("redis is down")
+
+    monkeypatch.setattr(tasks.make_photo_thumbnail, "delay", broker_down)
+    interview = InterviewRequestFactory(status=InterviewStatus.IN_PROGRESS)
+    with django_capture_on_commit_callbacks(execute=True):
+        [photo] = photos.store_photos(interview, [real("photos/canon-40d.jpg")], caption="", credit="c")
+    photo.refresh_from_db()
+    assert photo.processing_state == "pending"
+
+    assert tasks.make_pending_thumbnails() == 0  # too fresh: its own task may still be on the way
+    time_machine.move_to(timezone.now() + datetime.timedelta(minutes=3))
+    assert tasks.make_pending_thumbnails() == 1
+
+    photo.refresh_from_db()
+    assert photo.processing_state == "ready"
+    assert_clean_jpeg(photo.thumbnail.read())
