@@ -29,6 +29,10 @@ app.conf.beat_schedule = {
         "task": "casestudies.tasks.make_pending_thumbnails",
         "schedule": crontab(minute="*/5"),
     },
+    "casestudies-send-due-reminders": {
+        "task": "casestudies.tasks.send_due_reminders",
+        "schedule": crontab(minute="*/5"),
+    },
     "casestudies-expire-overdue-requests": {
         "task": "casestudies.tasks.expire_overdue_requests",
         "schedule": crontab(minute="*/5"),

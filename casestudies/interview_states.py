@@ -72,6 +72,7 @@ LOG_ACTIONS: dict[str, tuple] = {
     "casestudies.interview.withdrawn": (_("Withdraw interview request"), _("Interview request withdrawn")),
     "casestudies.interview.link_resent": (_("Resend questionnaire link"), _("New questionnaire link sent")),
     "casestudies.interview.contact_logged": (_("Log contact"), _("Contact logged")),
+    "casestudies.interview.reminded": (_("Send reminder"), _("Reminder sent")),
 }
 
 
@@ -169,6 +170,7 @@ def send(request: InterviewRequest, *, user) -> InterviewRequest:
 
     def prepare(locked: InterviewRequest) -> None:
         raw.append(tokens.issue_token(locked))
+        locked.last_contacted_at = timezone.now()
 
     return _transition(
         request,
@@ -180,7 +182,7 @@ def send(request: InterviewRequest, *, user) -> InterviewRequest:
             "who": _who(user),
             "summary": gettext("Questionnaire link sent to %(email)s") % {"email": request.contact.email},
         },
-        extra_fields=["token_hash", "token_expires_at", "token_revoked"],
+        extra_fields=["token_hash", "token_expires_at", "token_revoked", "last_contacted_at"],
         prepare=prepare,
         after=lambda locked: emails.queue_invitation(locked, raw[0]),
     )
@@ -193,7 +195,16 @@ def resend_link(request: InterviewRequest, *, user) -> InterviewRequest:
         if locked.status not in LINK_RESENDABLE:
             raise TransitionNotAllowed(locked.status, locked.status)
         raw = tokens.issue_token(locked)
-        locked.save(update_fields=["token_hash", "token_expires_at", "token_revoked", "updated_at"])
+        locked.last_contacted_at = timezone.now()
+        locked.save(
+            update_fields=[
+                "token_hash",
+                "token_expires_at",
+                "token_revoked",
+                "last_contacted_at",
+                "updated_at",
+            ]
+        )
         ContactEvent.objects.create(
             request=locked,
             channel=Channel.EMAIL,

@@ -76,6 +76,13 @@ def relay_pending_emails() -> int:
     return sum(send_outgoing_email(pk) for pk in list(due))
 
 
+@shared_task(name="casestudies.tasks.send_due_reminders", ignore_result=True)
+def send_due_reminders() -> int:
+    from . import reminders
+
+    return reminders.send_due_reminders()
+
+
 @shared_task(name="casestudies.tasks.expire_overdue_requests", ignore_result=True)
 def expire_overdue_requests() -> int:
     from . import interview_states

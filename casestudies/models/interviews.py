@@ -114,6 +114,14 @@ class InterviewRequest(ClusterableModel):
     photos_description = models.TextField(
         _("which photos"), blank=True, help_text=_("e.g. a current portrait, the team at work")
     )
+    # Reminder policy: every `reminder_interval_days` without a submission, at
+    # most `max_reminders` times, never after the deadline (casestudies.reminders).
+    reminder_interval_days = models.PositiveSmallIntegerField(
+        _("remind after days"), default=7, help_text=_("0 sends no reminders.")
+    )
+    max_reminders = models.PositiveSmallIntegerField(_("reminders at most"), default=2)
+    reminders_sent = models.PositiveSmallIntegerField(_("reminders sent"), default=0, editable=False)
+    last_contacted_at = models.DateTimeField(_("last contacted"), null=True, blank=True, editable=False)
     status = models.CharField(
         _("status"),
         max_length=20,
@@ -147,6 +155,8 @@ class InterviewRequest(ClusterableModel):
         FieldPanel("photos_wanted"),
         FieldPanel("photos_description"),
         FieldPanel("question_set"),
+        FieldPanel("reminder_interval_days"),
+        FieldPanel("max_reminders"),
         InlinePanel("questions", label=_("Questions")),
     ]
 
