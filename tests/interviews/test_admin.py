@@ -217,3 +217,18 @@ def test_a_contact_of_another_company_is_refused(client, author):
     assert response.status_code == 200
     assert "arbeitet für ein anderes Unternehmen" in response.content.decode()
     assert not InterviewRequest.objects.exists()
+
+
+def test_the_invitation_link_ignores_the_host_header(
+    client, author, settings, django_capture_on_commit_callbacks
+):
+    from .helpers import link_in
+
+    settings.SITE_BASE_URL = "https://casebook.example"
+    interview = InterviewRequestFactory(owner=author)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("action", interview.pk, "send"), HTTP_HOST="evil.example")
+
+    assert link_in(mail.outbox[-1]).startswith("https://casebook.example/interview/")
+    assert "evil.example" not in mail.outbox[-1].body

@@ -3,6 +3,10 @@
 // button does the same; nothing here is needed to answer.
 (function () {
   "use strict";
+  // After a failed submission, take keyboard and screen-reader users to the list of problems.
+  var summary = document.querySelector(".error-summary");
+  if (summary) { summary.focus(); }
+
   var form = document.querySelector("form[data-autosave-url]");
   if (!form || !window.fetch || !window.FormData) { return; }
   var url = form.getAttribute("data-autosave-url");
