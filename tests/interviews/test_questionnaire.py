@@ -224,3 +224,34 @@ def test_contact_supplied_text_is_escaped_and_there_is_no_inline_script(
         assert f"&lt;script&gt;alert({n})&lt;/script&gt;" in page
     assert re.findall(r"<script(?![^>]*\bsrc=)", page) == []
     assert " style=" not in page
+
+
+def test_after_changes_are_requested_only_the_picked_answers_open_again(
+    client, opened, interview, django_capture_on_commit_callbacks
+):
+    from .helpers import link_in
+
+    first, second, third = fields(interview)
+    client.post(opened, {first: "Eins.", second: "Zwei.", third: "Drei.", "action": "submit"})
+    picked = fields(interview)[second]
+    with django_capture_on_commit_callbacks(execute=True):
+        interview_states.request_changes(
+            interview, user=interview.owner, message="Mehr bitte.", questions=[picked]
+        )
+    # The changes email carries a new link; the contact follows it.
+    url = client.get(link_in(mail.outbox[-1]).replace("http://testserver", ""))["Location"]
+
+    page = client.get(url).content.decode()
+    assert re.search(rf'name="{first}"[^>]*readonly', page)
+    assert not re.search(rf'name="{second}"[^>]*readonly', page)
+    response = client.post(
+        url, {first: "Heimlich geändert.", second: "Zwei, ausführlich.", "action": "submit"}
+    )
+
+    assert response.status_code == 302
+    interview.refresh_from_db()
+    assert interview.status == InterviewStatus.SUBMITTED
+    texts = dict(
+        Answer.objects.filter(question__request=interview).values_list("question__sort_order", "text")
+    )
+    assert texts == {0: "Eins.", 1: "Zwei, ausführlich.", 2: "Drei."}
