@@ -123,7 +123,7 @@ def queue_owner_notice(request: InterviewRequest, template: str) -> None:
 def admin_url(request: InterviewRequest) -> str:
     from django.urls import reverse
 
-    return f"{settings.WAGTAILADMIN_BASE_URL}{reverse('interview_requests:edit', args=[request.pk])}"
+    return f"{settings.WAGTAILADMIN_BASE_URL}{reverse('interview_requests:inspect', args=[request.pk])}"
 
 
 def _owner_language(request: InterviewRequest) -> str:
