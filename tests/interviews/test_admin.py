@@ -232,3 +232,20 @@ def test_the_invitation_link_ignores_the_host_header(
 
     assert link_in(mail.outbox[-1]).startswith("https://casebook.example/interview/")
     assert "evil.example" not in mail.outbox[-1].body
+
+
+def test_wagtails_editors_work_on_their_own_and_moderators_see_all(client):
+    editor_group = Group.objects.get(name="Editors")
+    moderator_group = Group.objects.get(name="Moderators")
+    author = UserFactory(username="im-editors-group")
+    author.groups.add(editor_group)
+    moderator = UserFactory(username="im-moderators-group")
+    moderator.groups.add(moderator_group)
+    own = InterviewRequestFactory(owner=author)
+    other = InterviewRequestFactory()
+
+    client.force_login(author)
+    assert client.get(url("inspect", own.pk)).status_code == 200
+    assert client.get(url("inspect", other.pk)).status_code == 404
+    client.force_login(moderator)
+    assert client.get(url("inspect", other.pk)).status_code == 200
