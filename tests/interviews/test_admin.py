@@ -249,3 +249,27 @@ def test_wagtails_editors_work_on_their_own_and_moderators_see_all(client):
     assert client.get(url("inspect", other.pk)).status_code == 404
     client.force_login(moderator)
     assert client.get(url("inspect", other.pk)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("status", "action"), [("sent", "log"), ("submitted", "request_changes"), ("sent", "withdraw")]
+)
+def test_action_forms_render_with_labelled_fields(client, author, status, action):
+    interview = InterviewRequestFactory(owner=author, status=status)
+
+    response = client.get(url("action", interview.pk, action))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<label" in page and 'type="submit"' in page
+
+
+def test_an_invalid_action_form_changes_nothing(client, author):
+    interview = InterviewRequestFactory(owner=author, status=InterviewStatus.SUBMITTED)
+
+    response = client.post(url("action", interview.pk, "request_changes"), {"message": "Bitte."})
+
+    assert response.status_code == 200
+    assert "mindestens eine Frage oder ein Foto" in response.content.decode()
+    interview.refresh_from_db()
+    assert interview.status == InterviewStatus.SUBMITTED
