@@ -221,6 +221,7 @@ def test_photos_are_stored_in_the_private_storage_with_the_consent_as_shown(sett
     assert stored.consent_text.startswith("I hold the rights")
     assert stored.consent_at is not None
     assert (stored.width, stored.height) == (640, 480)
+    assert_clean_jpeg(stored.file.read())
 
 
 def test_one_bad_file_among_several_stores_none_and_names_its_position():
@@ -354,3 +355,15 @@ def test_thumbnails_missed_at_upload_are_made_by_the_sweep(
     photo.refresh_from_db()
     assert photo.processing_state == "ready"
     assert_clean_jpeg(photo.thumbnail.read())
+
+
+@pytest.mark.parametrize("name", ["../../../etc/cron.d/evil.jpg", "zeile\nzwei.jpg", "x" * 300 + ".jpg"])
+def test_hostile_filenames_through_the_questionnaire(client, interview, opened, name):
+    response = client.post(
+        opened + "photos/", {"files": [upload(name, jpeg_bytes())], "credit": "c", "consent": "on"}
+    )
+
+    assert response.status_code == 200
+    [photo] = InterviewPhoto.objects.filter(request=interview)
+    assert photo.file.name.startswith(f"interviews/{interview.public_id}/")
+    assert ".." not in photo.file.name and "\n" not in photo.file.name and "x" * 50 not in photo.file.name
