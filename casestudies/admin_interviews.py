@@ -225,7 +225,7 @@ def action_view(request, pk: int, action: str):
     if request.method == "POST" and (form is None or form.is_valid()):
         try:
             spec.run(interview, request.user, form.cleaned_data if form else {})
-        except interview_states.TransitionNotAllowed as refused:
+        except interview_states.ActionRefused as refused:
             messages.error(request, str(refused))
         else:
             messages.success(request, str(spec.done))

@@ -76,7 +76,18 @@ LOG_ACTIONS: dict[str, tuple] = {
 }
 
 
-class TransitionNotAllowed(Exception):
+class ActionRefused(Exception):
+    """An action on an interview request that cannot be done; the message says why."""
+
+
+class NoEmailAddress(ActionRefused):
+    def __init__(self):
+        super().__init__(
+            gettext("The contact has no email address. Add one, or log calls and letters instead.")
+        )
+
+
+class TransitionNotAllowed(ActionRefused):
     def __init__(self, current: str, target: str):
         self.current, self.target = current, target
         super().__init__(
@@ -166,6 +177,8 @@ def _who(user) -> str:
 
 def send(request: InterviewRequest, *, user) -> InterviewRequest:
     """Send the invitation with a fresh questionnaire link."""
+    if not request.contact.email:
+        raise NoEmailAddress()
     raw: list[str] = []
 
     def prepare(locked: InterviewRequest) -> None:
@@ -190,6 +203,8 @@ def send(request: InterviewRequest, *, user) -> InterviewRequest:
 
 def resend_link(request: InterviewRequest, *, user) -> InterviewRequest:
     """A new link (the old one stops working), without changing the status."""
+    if not request.contact.email:
+        raise NoEmailAddress()
     with transaction.atomic():
         locked = _lock(request)
         if locked.status not in LINK_RESENDABLE:

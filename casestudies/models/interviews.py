@@ -191,9 +191,6 @@ class InterviewRequest(ClusterableModel):
         )
         return len(created)
 
-    def answered_count(self) -> int:
-        return Answer.objects.filter(question__request=self).exclude(text="").count()
-
 
 class InterviewQuestion(Orderable):
     request = ParentalKey(InterviewRequest, on_delete=models.CASCADE, related_name="questions")

@@ -273,3 +273,14 @@ def test_an_invalid_action_form_changes_nothing(client, author):
     assert "mindestens eine Frage oder ein Foto" in response.content.decode()
     interview.refresh_from_db()
     assert interview.status == InterviewStatus.SUBMITTED
+
+
+def test_sending_to_a_contact_without_email_is_refused_with_a_reason(client, author):
+    interview = InterviewRequestFactory(owner=author, contact__email="")
+
+    response = client.post(url("action", interview.pk, "send"), follow=True)
+
+    interview.refresh_from_db()
+    assert interview.status == InterviewStatus.DRAFT
+    assert "keine E-Mail-Adresse" in response.content.decode()
+    assert not interview.events.exists()
