@@ -121,6 +121,8 @@ def _refresh(stale: InterviewRequest, fresh: InterviewRequest) -> InterviewReque
         "token_expires_at",
         "token_revoked",
         "decline_reason",
+        "last_contacted_at",
+        "reminders_sent",
     ):
         setattr(stale, field, getattr(fresh, field))
     return fresh
@@ -208,7 +210,12 @@ def resend_link(request: InterviewRequest, *, user) -> InterviewRequest:
     with transaction.atomic():
         locked = _lock(request)
         if locked.status not in LINK_RESENDABLE:
-            raise TransitionNotAllowed(locked.status, locked.status)
+            raise ActionRefused(
+                gettext(
+                    "A new link can only be sent while the request waits for answers (now: “%(status)s”)."
+                )
+                % {"status": S(locked.status).label}
+            )
         raw = tokens.issue_token(locked)
         locked.last_contacted_at = timezone.now()
         locked.save(

@@ -58,3 +58,14 @@ def test_the_link_works_until_the_grace_period_after_the_deadline_ends(
 def test_guesses_open_nothing(guess, django_capture_on_commit_callbacks):
     send_and_get_link(InterviewRequestFactory(), django_capture_on_commit_callbacks)
     assert tokens.request_for_token(guess) is None
+
+
+def test_no_new_link_after_submission():
+    from casestudies.models import InterviewStatus
+
+    interview = InterviewRequestFactory(status=InterviewStatus.SUBMITTED)
+
+    with pytest.raises(interview_states.ActionRefused, match="solange die Anfrage auf Antworten wartet"):
+        interview_states.resend_link(interview, user=interview.owner)
+    interview.refresh_from_db()
+    assert interview.token_hash is None
