@@ -60,10 +60,9 @@ def start(request: HttpRequest, token: str) -> HttpResponse:
     if interview is None:
         return unavailable(request)
     grant(request, interview)
-    if interview.status == S.SENT:
-        # A second click at the same moment may have opened it already.
-        with contextlib.suppress(interview_states.TransitionNotAllowed):
-            interview_states.mark_opened(interview)
+    # "Opened" is recorded by the page behind the redirect, which needs the
+    # session cookie: mail scanners that fetch links without keeping cookies
+    # do not count as the contact opening the questionnaire.
     return redirect("interview:questionnaire", public_id=interview.public_id)
 
 
@@ -100,6 +99,10 @@ def _page(request, interview, form, *, status=200, message="", upload_form=None)
 @require_http_methods(["GET", "POST"])
 def questionnaire(request: HttpRequest, interview: InterviewRequest) -> HttpResponse:
     if request.method == "GET":
+        if interview.status == S.SENT:
+            # A second tab at the same moment may have opened it already.
+            with contextlib.suppress(interview_states.TransitionNotAllowed):
+                interview_states.mark_opened(interview)
         return _page(request, interview, _answers_form(interview))
     if interview.status not in interview_states.EDITABLE:
         return _page(

@@ -17,4 +17,5 @@ def opened(client, interview, django_capture_on_commit_callbacks):
     link = send_and_get_link(interview, django_capture_on_commit_callbacks)
     response = client.get(link.replace("http://testserver", ""))
     assert response.status_code == 302
+    assert client.get(response["Location"]).status_code == 200  # the browser follows the redirect
     return response["Location"]

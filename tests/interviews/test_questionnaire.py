@@ -214,6 +214,7 @@ def test_contact_supplied_text_is_escaped_and_there_is_no_inline_script(
     )
     link = send_and_get_link(interview, django_capture_on_commit_callbacks)
     url = client.get(link.replace("http://testserver", ""))["Location"]
+    client.get(url)
     question = interview.questions.get()
     client.post(url, {f"answer_{question.pk}": "<script>alert(3)</script>", "action": "save"})
 
@@ -255,3 +256,17 @@ def test_after_changes_are_requested_only_the_picked_answers_open_again(
         Answer.objects.filter(question__request=interview).values_list("question__sort_order", "text")
     )
     assert texts == {0: "Eins.", 1: "Zwei, ausführlich.", 2: "Drei."}
+
+
+def test_a_mail_scanner_without_cookies_does_not_count_as_opening(
+    interview, django_capture_on_commit_callbacks
+):
+    link = send_and_get_link(interview, django_capture_on_commit_callbacks).replace("http://testserver", "")
+
+    location = Client().get(link)["Location"]
+    after_redirect = Client().get(location)
+
+    assert after_redirect.status_code == 404
+    interview.refresh_from_db()
+    assert interview.status == InterviewStatus.SENT
+    assert not interview.events.filter(kind="opened").exists()

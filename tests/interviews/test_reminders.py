@@ -60,6 +60,7 @@ def test_an_unopened_request_gets_a_fresh_link_and_the_old_one_dies(sent, django
 def test_a_contact_halfway_through_keeps_their_session(client, sent, django_capture_on_commit_callbacks):
     interview, link = sent
     questionnaire = client.get(link.replace("http://testserver", ""))["Location"]
+    assert client.get(questionnaire).status_code == 200
 
     with django_capture_on_commit_callbacks(execute=True):
         assert reminders.send_due_reminders(later(8)) == 1
