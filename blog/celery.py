@@ -23,4 +23,22 @@ app.conf.beat_schedule = {
         "task": "blog.tasks.publish_scheduled_pages",
         "schedule": crontab(minute="*/5"),
     },
+    # Interview requests: the outbox sweep sends what its after-commit relay
+    # did not (broker down, send failed and is due again).
+    "casestudies-relay-pending-emails": {
+        "task": "casestudies.tasks.relay_pending_emails",
+        "schedule": crontab(minute="*"),
+    },
+    "casestudies-make-pending-thumbnails": {
+        "task": "casestudies.tasks.make_pending_thumbnails",
+        "schedule": crontab(minute="*/5"),
+    },
+    "casestudies-send-due-reminders": {
+        "task": "casestudies.tasks.send_due_reminders",
+        "schedule": crontab(minute="*/5"),
+    },
+    "casestudies-expire-overdue-requests": {
+        "task": "casestudies.tasks.expire_overdue_requests",
+        "schedule": crontab(minute="*/5"),
+    },
 }

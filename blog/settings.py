@@ -360,3 +360,12 @@ LOGGING = {
 
 # The password `manage.py load_demo` gives the demo's admin account.
 DEMO_ADMIN_PASSWORD = env.str("DEMO_ADMIN_PASSWORD", default="casebook-demo")
+
+# Interview requests (casestudies). A questionnaire link works until the
+# deadline plus this grace period; uploads are bounded before they are decoded.
+INTERVIEW_TOKEN_GRACE_DAYS = env.int("INTERVIEW_TOKEN_GRACE_DAYS", default=14)
+INTERVIEW_PHOTO_MAX_BYTES = env.int("INTERVIEW_PHOTO_MAX_BYTES", default=15 * 1024 * 1024)
+INTERVIEW_PHOTO_MAX_PIXELS = env.int("INTERVIEW_PHOTO_MAX_PIXELS", default=40_000_000)
+INTERVIEW_PHOTO_MAX_FILES = env.int("INTERVIEW_PHOTO_MAX_FILES", default=20)
+# An outgoing email is given up (status failed) after this many attempts.
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)

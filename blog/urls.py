@@ -40,6 +40,8 @@ urlpatterns = [
     path("api/v2/", api_router.urls),
     path("sitemap.xml", views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("i18n/setlang/", set_language, name="set_language"),
+    # The questionnaire speaks the contact's language, not the URL's.
+    path("interview/", include("casestudies.interview_urls")),
 ]
 
 if settings.DEBUG:

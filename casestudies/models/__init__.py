@@ -1,12 +1,42 @@
 from .companies import Company, CompanyContact, Industry, Language
+from .interviews import (
+    Answer,
+    Channel,
+    ContactEvent,
+    Direction,
+    EventKind,
+    InterviewPhoto,
+    InterviewQuestion,
+    InterviewRequest,
+    InterviewStatus,
+    OutgoingEmail,
+    ProcessingState,
+    QuestionSet,
+    QuestionSetItem,
+    ReviewState,
+)
 from .pages import CaseStudyIndexPage, CaseStudyPage, Outcome
 
 __all__ = [
+    "Answer",
     "CaseStudyIndexPage",
     "CaseStudyPage",
+    "Channel",
     "Company",
     "CompanyContact",
+    "ContactEvent",
+    "Direction",
+    "EventKind",
     "Industry",
+    "InterviewPhoto",
+    "InterviewQuestion",
+    "InterviewRequest",
+    "InterviewStatus",
     "Language",
+    "OutgoingEmail",
     "Outcome",
+    "ProcessingState",
+    "QuestionSet",
+    "QuestionSetItem",
+    "ReviewState",
 ]

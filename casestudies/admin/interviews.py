@@ -1,0 +1,315 @@
+"""Wagtail admin for interview requests: the listing, editing drafts, the
+request's page (answers, photos, contact log) and the action views that drive
+casestudies.interview_states. Authors see the requests they own; users with
+the "see all" permission (editors) see every request."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.auth import require_admin_access
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from .. import interview_states
+from ..models import (
+    Channel,
+    Direction,
+    EventKind,
+    InterviewPhoto,
+    InterviewQuestion,
+    InterviewRequest,
+    InterviewStatus,
+    QuestionSet,
+)
+
+SEE_ALL = "casestudies.see_all_interviewrequests"
+
+
+def visible_requests(user) -> QuerySet[InterviewRequest]:
+    requests = InterviewRequest.objects.select_related("company", "contact", "owner")
+    if user.is_superuser or user.has_perm(SEE_ALL):
+        return requests
+    return requests.filter(owner=user)
+
+
+class VisibleOnly:
+    """Mixin: a request the user may not see does not exist for them (404)."""
+
+    def get_base_queryset(self):
+        return visible_requests(self.request.user)
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(visible_requests(self.request.user), pk=self.kwargs["pk"])
+
+
+class IndexView(VisibleOnly, generic.IndexView):
+    pass
+
+
+class CreateView(generic.CreateView):
+    def save_instance(self):
+        self.form.instance.owner = self.request.user
+        instance = super().save_instance()
+        instance.copy_questions_from_set()
+        return instance
+
+
+class EditView(VisibleOnly, generic.EditView):
+    """Only drafts are edited: what was sent stays as the contact saw it."""
+
+    def dispatch(self, request, *args, **kwargs):
+        interview = get_object_or_404(visible_requests(request.user), pk=kwargs["pk"])
+        if interview.status != InterviewStatus.DRAFT:
+            return redirect("interview_requests:inspect", interview.pk)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class DeleteView(VisibleOnly, generic.DeleteView):
+    def dispatch(self, request, *args, **kwargs):
+        interview = get_object_or_404(visible_requests(request.user), pk=kwargs["pk"])
+        if interview.status != InterviewStatus.DRAFT:
+            raise PermissionDenied  # sent requests are withdrawn, never deleted: the log is the story
+        return super().dispatch(request, *args, **kwargs)
+
+
+class InspectView(VisibleOnly, generic.InspectView):
+    template_name = "casestudies/admin/interview_inspect.html"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(visible_requests(self.request.user), pk=self.pk)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        interview = self.object
+        context.update(
+            questions=interview.questions.select_related("answer").order_by("sort_order", "pk"),
+            photos=interview.photos.all(),
+            events=interview.events.select_related("recorded_by"),
+            actions=[
+                (name, action.label) for name, action in ACTIONS.items() if action.is_allowed(interview)
+            ],
+        )
+        return context
+
+
+# Action views -------------------------------------------------------------------
+
+
+class LogContactForm(forms.Form):
+    channel = forms.ChoiceField(label=_("channel"), choices=Channel.choices)
+    direction = forms.ChoiceField(label=_("direction"), choices=Direction.choices)
+    kind = forms.ChoiceField(
+        label=_("kind"),
+        choices=[(k, label) for k, label in EventKind.choices if k in ("call", "reply", "reminder", "note")],
+    )
+    occurred_at = forms.DateTimeField(label=_("when"), required=False, help_text=_("Empty means now."))
+    who = forms.CharField(label=_("who"), required=False, max_length=200)
+    summary = forms.CharField(label=_("summary"), widget=forms.Textarea(attrs={"rows": 3}))
+    outcome = forms.CharField(label=_("outcome"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    internal = forms.BooleanField(label=_("internal"), required=False)
+
+    def __init__(self, *args, interview: InterviewRequest, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class RequestChangesForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message to the contact"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000
+    )
+    questions = forms.ModelMultipleChoiceField(
+        label=_("Questions to answer again"),
+        queryset=InterviewQuestion.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    photos = forms.ModelMultipleChoiceField(
+        label=_("Photos to replace"),
+        queryset=InterviewPhoto.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, interview: InterviewRequest, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["questions"].queryset = interview.questions.order_by("sort_order", "pk")
+        self.fields["photos"].queryset = interview.photos.all()
+
+    def clean(self):
+        cleaned = super().clean()
+        if not (cleaned.get("questions") or cleaned.get("photos")):
+            raise forms.ValidationError(_("Pick at least one question or photo."))
+        return cleaned
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (internal)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, interview: InterviewRequest, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class Action:
+    def __init__(self, label, run, *, target=None, allowed_in=None, form_class=None, done=""):
+        self.label, self.run, self.target = label, run, target
+        self.allowed_in, self.form_class, self.done = allowed_in, form_class, done
+
+    def is_allowed(self, interview: InterviewRequest) -> bool:
+        if self.target is not None:
+            return interview_states.can(interview, self.target)
+        return self.allowed_in is None or interview.status in self.allowed_in
+
+
+ACTIONS: dict[str, Action] = {
+    "send": Action(
+        _("Send invitation"),
+        lambda interview, user, data: interview_states.send(interview, user=user),
+        target=InterviewStatus.SENT,
+        done=_("The invitation is on its way."),
+    ),
+    "resend": Action(
+        _("Send a new link"),
+        lambda interview, user, data: interview_states.resend_link(interview, user=user),
+        allowed_in=interview_states.LINK_RESENDABLE,
+        done=_("A new link is on its way; the old one no longer works."),
+    ),
+    "log": Action(
+        _("Log a call or email"),
+        lambda interview, user, data: interview_states.log_contact(interview, user=user, **data),
+        form_class=LogContactForm,
+        done=_("Logged."),
+    ),
+    "request_changes": Action(
+        _("Request changes"),
+        lambda interview, user, data: interview_states.request_changes(interview, user=user, **data),
+        target=InterviewStatus.CHANGES_REQUESTED,
+        form_class=RequestChangesForm,
+        done=_("The contact has been asked for changes."),
+    ),
+    "accept": Action(
+        _("Accept"),
+        lambda interview, user, data: interview_states.accept(interview, user=user),
+        target=InterviewStatus.ACCEPTED,
+        done=_("Accepted."),
+    ),
+    "withdraw": Action(
+        _("Withdraw"),
+        lambda interview, user, data: interview_states.withdraw(interview, user=user, **data),
+        target=InterviewStatus.WITHDRAWN,
+        form_class=WithdrawForm,
+        done=_("Withdrawn; the questionnaire link no longer works."),
+    ),
+}
+
+
+@require_admin_access
+def action_view(request, pk: int, action: str):
+    if action not in ACTIONS:
+        raise Http404
+    if not request.user.has_perm("casestudies.change_interviewrequest"):
+        raise PermissionDenied
+    interview = get_object_or_404(visible_requests(request.user), pk=pk)
+    spec = ACTIONS[action]
+    inspect_url = reverse("interview_requests:inspect", args=[interview.pk])
+    form = spec.form_class(request.POST or None, interview=interview) if spec.form_class else None
+    if request.method == "POST" and (form is None or form.is_valid()):
+        try:
+            spec.run(interview, request.user, form.cleaned_data if form else {})
+        except interview_states.ActionRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, str(spec.done))
+        return redirect(inspect_url)
+    if not spec.is_allowed(interview):
+        messages.error(request, gettext("This is not possible in the request's current state."))
+        return redirect(inspect_url)
+    return TemplateResponse(
+        request,
+        "casestudies/admin/interview_action.html",
+        {
+            "interview": interview,
+            "form": form,
+            "action": spec,
+            "inspect_url": inspect_url,
+            "page_title": spec.label,
+            "header_title": str(interview),
+        },
+    )
+
+
+@require_admin_access
+def photo_view(request, pk: int, thumbnail: bool = False):
+    """Stream a private upload to someone who may see its request; never a public URL."""
+    photo = get_object_or_404(InterviewPhoto, pk=pk, request__in=visible_requests(request.user))
+    field = photo.thumbnail if thumbnail else photo.file
+    if not field:
+        raise Http404
+    response = FileResponse(field.open("rb"), content_type="image/jpeg")
+    response["Content-Disposition"] = f'inline; filename="interview-photo-{photo.pk}.jpg"'
+    response["Cache-Control"] = "no-store, private"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+class InterviewRequestViewSet(ModelViewSet):
+    model = InterviewRequest
+    name = "interview_requests"
+    icon = "mail"
+    menu_label = _("Interview requests")
+    add_to_admin_menu = True
+    menu_order = 250
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    index_view_class = IndexView
+    add_view_class = CreateView
+    edit_view_class = EditView
+    delete_view_class = DeleteView
+    inspect_view_class = InspectView
+    list_display = ["__str__", "status", "deadline", "owner", "updated_at"]
+    list_filter = ["status", "company", "owner", "deadline"]
+    search_fields = ["company__name", "contact__name", "intro"]
+    inspect_view_fields = [
+        "company",
+        "contact",
+        "language",
+        "owner",
+        "deadline",
+        "intro",
+        "photos_wanted",
+        "photos_description",
+        "decline_reason",
+        "created_at",
+    ]
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("action/<int:pk>/<slug:action>/", action_view, name="action"),
+            path("photo/<int:pk>/", photo_view, name="photo"),
+            path("photo/<int:pk>/thumbnail/", photo_view, {"thumbnail": True}, name="photo_thumbnail"),
+        ]
+
+
+class QuestionSetViewSet(ModelViewSet):
+    model = QuestionSet
+    name = "question_sets"
+    icon = "list-ul"
+    menu_label = _("Question sets")
+    add_to_admin_menu = True
+    menu_order = 251
+    list_display = ["name", "series"]
+    search_fields = ["name"]
+
+
+interview_request_viewset = InterviewRequestViewSet()
+question_set_viewset = QuestionSetViewSet()

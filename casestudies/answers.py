@@ -1,0 +1,81 @@
+"""Saving a contact's draft answers.
+
+Answers are saved under the request's row lock, so a save that races a
+submission either lands before it (and is submitted) or is refused; a final
+answer is never changed."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from . import interview_states
+from .models import Answer, Channel, ContactEvent, Direction, EventKind, InterviewRequest, InterviewStatus
+
+# One "saved" entry in the contact log per this interval, however often autosave fires.
+SAVED_EVENT_INTERVAL = datetime.timedelta(minutes=10)
+
+
+class AnswersLocked(Exception):
+    def __init__(self):
+        super().__init__(gettext("These answers can no longer be changed."))
+
+
+def editable_question_ids(interview: InterviewRequest) -> set[int]:
+    if interview.status not in interview_states.EDITABLE:
+        return set()
+    final = set(
+        Answer.objects.filter(question__request=interview, is_final=True).values_list(
+            "question_id", flat=True
+        )
+    )
+    return {pk for pk in interview.questions.values_list("pk", flat=True) if pk not in final}
+
+
+def save_answers(interview: InterviewRequest, texts: dict[int, str]) -> int:
+    """Store the given draft texts (question id -> text); returns how many changed.
+
+    Raises AnswersLocked when the request or one of the answers is final."""
+    with transaction.atomic():
+        locked = InterviewRequest.objects.select_for_update().get(pk=interview.pk)
+        if locked.status not in interview_states.EDITABLE:
+            raise AnswersLocked()
+        editable = editable_question_ids(locked)
+        if any(question_id not in editable for question_id in texts):
+            raise AnswersLocked()
+        if locked.status in (InterviewStatus.OPENED, InterviewStatus.CHANGES_REQUESTED):
+            interview_states.start_answering(locked)
+        existing = {a.question_id: a for a in Answer.objects.filter(question_id__in=texts)}
+        changed = 0
+        for question_id, text in texts.items():
+            answer = existing.get(question_id) or Answer(question_id=question_id)
+            if answer.pk and answer.text == text:
+                continue
+            answer.text = text
+            answer.save()
+            changed += 1
+        if changed:
+            _log_saved(locked)
+    interview.status = locked.status
+    return changed
+
+
+def _log_saved(interview: InterviewRequest) -> None:
+    now = timezone.now()
+    recent = ContactEvent.objects.filter(
+        request=interview, kind=EventKind.SAVED, occurred_at__gte=now - SAVED_EVENT_INTERVAL
+    ).exists()
+    if not recent:
+        ContactEvent.objects.create(
+            request=interview,
+            occurred_at=now,
+            channel=Channel.FORM,
+            direction=Direction.IN,
+            kind=EventKind.SAVED,
+            who=interview.contact.name,
+            internal=True,
+            summary=gettext("Answers saved"),
+        )

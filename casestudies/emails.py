@@ -1,0 +1,131 @@
+"""Emails of the interview workflow, written to the outbox.
+
+Each email is rendered in the recipient's language when it is queued and
+stored as an OutgoingEmail row in the caller's transaction; the relay task
+sends it after commit. A rolled-back change therefore sends nothing, and a
+broker that is down loses nothing (the beat sweep picks the row up)."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from .models import InterviewRequest, OutgoingEmail
+
+logger = logging.getLogger("casebook")
+
+
+def queue_email(
+    *,
+    key: str,
+    to: str,
+    template: str,
+    context: dict,
+    language: str,
+    request: InterviewRequest | None = None,
+    contains_secret: bool = False,
+) -> OutgoingEmail | None:
+    """Write one logical email to the outbox (once per key) and relay it after commit.
+
+    `template` names casestudies/emails/<template>_subject.txt, .txt and .html."""
+    if not to:
+        logger.warning("No address for email %s: not queued", key)
+        return None
+    with translation.override(language):
+        context = {**context, "site_name": settings.WAGTAIL_SITE_NAME}
+        subject = " ".join(render_to_string(f"casestudies/emails/{template}_subject.txt", context).split())
+        text = render_to_string(f"casestudies/emails/{template}.txt", context)
+        html = render_to_string(f"casestudies/emails/{template}.html", context)
+    email, created = OutgoingEmail.objects.get_or_create(
+        key=key,
+        defaults={
+            "to": to,
+            "subject": subject,
+            "text": text,
+            "html": html,
+            "request": request,
+            "contains_secret": contains_secret,
+        },
+    )
+    if created:
+        transaction.on_commit(lambda: relay_soon(email.pk))
+    return email
+
+
+def relay_soon(email_pk: int) -> None:
+    """Hand the row to a worker; if the broker is unreachable the beat sweep sends it."""
+    from .tasks import relay_email
+
+    try:
+        relay_email.delay(email_pk)
+    except Exception:
+        logger.exception("Could not queue outgoing email %s; the periodic sweep will send it", email_pk)
+
+
+def queue_invitation(request: InterviewRequest, raw_token: str, *, reminder: bool = False) -> None:
+    from .tokens import questionnaire_url
+
+    # The key includes the token hash: a resent link is a new logical email,
+    # the same send retried is not.
+    queue_email(
+        key=f"interview:{request.pk}:invitation:{request.token_hash}",
+        to=request.contact.email,
+        template="invitation",
+        context={"request": request, "contact": request.contact, "url": questionnaire_url(raw_token)},
+        language=request.language,
+        request=request,
+        contains_secret=True,
+    )
+
+
+def queue_submission_emails(request: InterviewRequest) -> None:
+    questions = list(request.questions.select_related("answer").order_by("sort_order", "pk"))
+    context = {"request": request, "contact": request.contact, "questions": questions}
+    stamp = f"{request.status_changed_at:%Y%m%d%H%M%S%f}"
+    queue_email(
+        key=f"interview:{request.pk}:confirmation:{stamp}",
+        to=request.contact.email,
+        template="confirmation",
+        context=context,
+        language=request.language,
+        request=request,
+    )
+    if request.owner and request.owner.email:
+        queue_email(
+            key=f"interview:{request.pk}:owner-submitted:{stamp}",
+            to=request.owner.email,
+            template="owner_submitted",
+            context={**context, "admin_url": admin_url(request)},
+            language=_owner_language(request),
+            request=request,
+        )
+
+
+def queue_owner_notice(request: InterviewRequest, template: str) -> None:
+    """Tell the owner about something the contact did (declined, ...)."""
+    if not (request.owner and request.owner.email):
+        return
+    stamp = f"{request.status_changed_at:%Y%m%d%H%M%S%f}"
+    queue_email(
+        key=f"interview:{request.pk}:{template}:{stamp}",
+        to=request.owner.email,
+        template=template,
+        context={"request": request, "contact": request.contact, "admin_url": admin_url(request)},
+        language=_owner_language(request),
+        request=request,
+    )
+
+
+def admin_url(request: InterviewRequest) -> str:
+    from django.urls import reverse
+
+    return f"{settings.WAGTAILADMIN_BASE_URL}{reverse('interview_requests:inspect', args=[request.pk])}"
+
+
+def _owner_language(request: InterviewRequest) -> str:
+    profile = getattr(request.owner, "wagtail_userprofile", None)
+    return (profile and profile.preferred_language) or settings.LANGUAGE_CODE

@@ -1,0 +1,35 @@
+"""Turning a questionnaire token into a session entry, and back.
+
+The token arrives once, in the link; the view swaps it for a session entry and
+redirects to a URL without it, so it never shows up in a Referer header, a
+proxy log of later requests, or the browser history of the pages after."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from . import tokens
+from .models import InterviewRequest
+
+SESSION_KEY = "casestudies.interviews"
+
+
+def grant(http_request: HttpRequest, interview: InterviewRequest) -> None:
+    granted = dict(http_request.session.get(SESSION_KEY, {}))
+    granted[interview.public_id] = interview.token_hash
+    # A new session id when access is granted: no fixation of a planted cookie.
+    http_request.session.cycle_key()
+    http_request.session[SESSION_KEY] = granted
+
+
+def granted_request(http_request: HttpRequest, public_id: str) -> InterviewRequest | None:
+    """The request this session may open, or None (also when its token died since)."""
+    token_hash = http_request.session.get(SESSION_KEY, {}).get(public_id)
+    if not token_hash:
+        return None
+    interview = (
+        InterviewRequest.objects.select_related("company", "contact").filter(public_id=public_id).first()
+    )
+    if interview is None or not tokens.is_usable(interview, token_hash):
+        return None
+    return interview

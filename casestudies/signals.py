@@ -1,0 +1,9 @@
+"""Signals other parts of the site connect to."""
+
+from django.dispatch import Signal
+
+# Sent inside the transaction that accepts an interview request, with
+# `request` (the InterviewRequest) and `user`. The case-study pages connect
+# here to turn the accepted answers and photos into a draft CaseStudyPage; a
+# receiver that raises rolls the acceptance back.
+interview_accepted = Signal()

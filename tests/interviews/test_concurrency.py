@@ -1,0 +1,65 @@
+"""Races that need real row locks: PostgreSQL only (SQLite ignores select_for_update)."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.core import mail
+from django.db import connection
+
+from casestudies import interview_states, tasks
+from casestudies.models import Answer, ContactEvent, InterviewRequest, InterviewStatus, OutgoingEmail
+
+from .factories import InterviewRequestFactory
+
+pytestmark = pytest.mark.postgres
+
+
+def race(count: int, action) -> list:
+    """Run `action` in `count` threads (each with its own connection) released at once."""
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def run(index: int) -> None:
+        try:
+            barrier.wait()
+            results[index] = action()
+        except Exception as error:
+            results[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+def test_of_twenty_concurrent_submissions_exactly_one_wins(postgres, transactional_db):
+    interview = InterviewRequestFactory(status=InterviewStatus.IN_PROGRESS)
+    for question in interview.questions.all():
+        Answer.objects.create(question=question, text="Antwort.")
+
+    results = race(20, lambda: interview_states.submit(InterviewRequest.objects.get(pk=interview.pk)))
+
+    winners = [r for r in results if isinstance(r, InterviewRequest)]
+    refused = [r for r in results if isinstance(r, interview_states.TransitionNotAllowed)]
+    assert (len(winners), len(refused)) == (1, 19), results
+    assert ContactEvent.objects.filter(request=interview, kind="submitted").count() == 1
+    assert OutgoingEmail.objects.filter(key__contains=":confirmation:").count() == 1
+    assert len([m for m in mail.outbox if m.to == [interview.contact.email]]) == 1
+
+
+def test_two_relays_of_one_email_send_it_once(postgres, transactional_db):
+    interview = InterviewRequestFactory()
+    email = OutgoingEmail.objects.create(key="race", to="a@b.test", subject="s", text="t", request=interview)
+
+    results = race(2, lambda: tasks.send_outgoing_email(email.pk))
+
+    assert sorted(results) == [False, True]
+    assert len(mail.outbox) == 1
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == ("sent", 1)
