@@ -180,3 +180,33 @@ def most_read_ids(days: int | None = 30, limit: int = 5) -> list[int]:
 def in_order(pages: Iterable, ids: list[int], limit: int) -> list:
     by_id = {page.pk: page for page in pages}
     return [by_id[pk] for pk in ids if pk in by_id][:limit]
+
+
+MOST_READ_SECONDS = 10 * 60
+
+
+def _most_read_key(days: int | None, limit: int) -> str:
+    return f"most-read:{days or 'all'}:{limit}"
+
+
+def most_read(days: int | None = 30, limit: int = 5) -> list:
+    """The most read live stories, best first. Kept in the cache for ten
+    minutes and rebuilt after every flush of the counters."""
+    key = _most_read_key(days, limit)
+    ids = cache.get(key)
+    if ids is None:
+        ids = most_read_ids(days, limit)
+        cache.set(key, ids, MOST_READ_SECONDS)
+    if not ids:
+        return []
+    from wagtail.models import Page
+
+    from .models.pages import story_page_models
+
+    pages = Page.objects.live().public().type(*story_page_models()).filter(pk__in=ids).specific()
+    return in_order(pages, ids, limit)
+
+
+def rebuild_most_read() -> None:
+    for days in (30, None):
+        cache.set(_most_read_key(days, 5), most_read_ids(days, 5), MOST_READ_SECONDS)

@@ -13,6 +13,8 @@ def publish_scheduled_pages() -> None:
 @shared_task(name="blog.tasks.flush_page_views")
 def flush_page_views() -> int:
     """Fold the Redis page-view counters into the database."""
-    from .pageviews import flush_counters
+    from .pageviews import flush_counters, rebuild_most_read
 
-    return flush_counters()
+    moved = flush_counters()
+    rebuild_most_read()
+    return moved

@@ -132,3 +132,25 @@ def test_views_counted_during_a_flush_are_not_lost(demo, redis_counter, rf):
         pageviews._add_to_database = original
     assert pageviews.flush_counters() == 1
     assert total_views(article) == 2
+
+
+def test_most_read_shows_on_the_home_page_and_beside_articles(demo, database_pageviews):
+    from django.core.cache import cache
+
+    from tests.services import clear_cache
+
+    Client(HTTP_USER_AGENT=BROWSER, REMOTE_ADDR="203.0.113.20").get(ARTICLE)
+    clear_cache(cache)  # the page copies rendered before the view was counted
+    pageviews.rebuild_most_read()
+    for path in ("/", ARTICLE):
+        html = Client(HTTP_USER_AGENT=BROWSER).get(path).content.decode()
+        box = html.split('class="most-read"', 1)[1].split("</aside>", 1)[0]
+        assert "Kundenzufriedenheit als Werbefigur" in box, path
+
+
+def test_an_unpublished_story_leaves_most_read(demo, database_pageviews):
+    Client(HTTP_USER_AGENT=BROWSER, REMOTE_ADDR="203.0.113.21").get(ARTICLE)
+    pageviews.rebuild_most_read()  # what the flush task does every five minutes
+    assert [p.pk for p in pageviews.most_read()] == [demo["article"].pk]
+    demo["article"].unpublish()
+    assert pageviews.most_read() == []
