@@ -1,0 +1,42 @@
+"""Canonical URLs, Open Graph and schema.org Article data with authors."""
+
+import json
+import re
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+ARTICLE = "/artikel/kundenzufriedenheit-als-werbefigur/"
+
+
+def test_canonical_and_language_alternates_come_from_the_configured_base_url(client, demo, settings):
+    settings.SITE_BASE_URL = "https://casebook.example"
+    html = client.get(ARTICLE, HTTP_HOST="evil.example").content.decode()
+    assert f'<link rel="canonical" href="https://casebook.example{ARTICLE}">' in html
+    assert f'hreflang="en" href="https://casebook.example/en{ARTICLE}"' in html
+    assert "evil.example" not in html
+
+
+def test_an_article_carries_open_graph_and_schema_org_data_with_its_authors(client, demo):
+    html = client.get(ARTICLE).content.decode()
+    assert '<meta property="og:type" content="article">' in html
+    assert '<meta property="og:title" content="Kundenzufriedenheit als Werbefigur">' in html
+    assert '<meta property="article:author" content="Jan Berger">' in html
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
+    data = json.loads(block)
+    assert data["@type"] == "Article"
+    assert data["headline"] == "Kundenzufriedenheit als Werbefigur"
+    assert data["datePublished"] == "2009-12-29"
+    assert [a["name"] for a in data["author"]] == ["Jan Berger"]
+    assert data["author"][0]["url"].endswith("/autoren/jan-berger/")
+
+
+def test_structured_data_cannot_break_out_of_its_block(client, demo):
+    article = demo["article"]
+    article.title = "</script><script>alert(1)</script>"
+    article.save_revision().publish()
+    html = client.get(ARTICLE).content.decode()
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
+    assert json.loads(block)["headline"] == "</script><script>alert(1)</script>"
+    assert "<script>alert(1)</script>" not in html
