@@ -40,3 +40,19 @@ def test_structured_data_cannot_break_out_of_its_block(client, demo):
     block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
     assert json.loads(block)["headline"] == "</script><script>alert(1)</script>"
     assert "<script>alert(1)</script>" not in html
+
+
+def test_story_images_are_responsive_webp_and_lazy_below_the_fold(client, demo):
+    from tests.casestudies.factories import make_case_study, make_index
+    from tests.factories import make_image
+
+    study = make_case_study(make_index(demo["home"]), hero_image=make_image("Held", size=(1600, 900)))
+    html = client.get(study.url).content.decode()
+    hero = html.split('class="figure hero"', 1)[1].split("</figure>", 1)[0]
+    # The first image a reader sees loads at once; WebP first, JPEG for the rest.
+    assert 'type="image/webp"' in hero and "480w" in hero and "1200w" in hero
+    assert 'loading="lazy"' not in hero and 'fetchpriority="high"' in hero
+
+    index = client.get("/fallstudien/").content.decode()
+    card = index.split(f'href="{study.url}"', 1)[0].rsplit('<article class="card', 1)[1]
+    assert 'type="image/webp"' in card and 'loading="lazy"' in card
