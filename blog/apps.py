@@ -21,11 +21,22 @@ class BlogConfig(AppConfig):
         from .models.pages import story_page_models
 
         register_moderation(story_page_models())
+        self._connect_image_metadata_stripping()
         if not settings.REDIS_URL:
             logger.info(
                 "REDIS_URL is not set: Celery tasks run eagerly in this process "
                 "and the cache is local memory."
             )
+
+    def _connect_image_metadata_stripping(self) -> None:
+        from django.db.models.signals import pre_save
+        from wagtail.images import get_image_model
+
+        from .image_metadata import strip_new_original
+
+        pre_save.connect(
+            strip_new_original, sender=get_image_model(), dispatch_uid="casebook-strip-image-metadata"
+        )
 
     def _connect_page_cache_invalidation(self) -> None:
         from django.db.models.signals import post_delete, post_save
