@@ -6,3 +6,17 @@ class CaseStudiesConfig(AppConfig):
     name = "casestudies"
     verbose_name = _("Case studies")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from wagtail.signals import page_published
+
+        from . import case_study_drafts
+        from .models import CaseStudyPage
+        from .signals import interview_accepted
+
+        interview_accepted.connect(case_study_drafts.on_interview_accepted, dispatch_uid="casestudies-draft")
+        page_published.connect(
+            case_study_drafts.on_case_study_published,
+            sender=CaseStudyPage,
+            dispatch_uid="casestudies-published",
+        )

@@ -19,7 +19,7 @@ from wagtail.admin.auth import require_admin_access
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from .. import interview_states
+from .. import funnel, interview_states
 from ..models import (
     Channel,
     Direction,
@@ -30,6 +30,7 @@ from ..models import (
     InterviewStatus,
     QuestionSet,
 )
+from .interview_listing import FunnelColumn, InterviewRequestFilterSet
 
 SEE_ALL = "casestudies.see_all_interviewrequests"
 
@@ -52,7 +53,8 @@ class VisibleOnly:
 
 
 class IndexView(VisibleOnly, generic.IndexView):
-    pass
+    def get_base_queryset(self):
+        return funnel.with_funnel(super().get_base_queryset())
 
 
 class CreateView(generic.CreateView):
@@ -200,7 +202,7 @@ ACTIONS: dict[str, Action] = {
         _("Accept"),
         lambda interview, user, data: interview_states.accept(interview, user=user),
         target=InterviewStatus.ACCEPTED,
-        done=_("Accepted."),
+        done=_("Accepted. The answers are in a draft case study, ready to edit and submit for review."),
     ),
     "withdraw": Action(
         _("Withdraw"),
@@ -275,8 +277,8 @@ class InterviewRequestViewSet(ModelViewSet):
     edit_view_class = EditView
     delete_view_class = DeleteView
     inspect_view_class = InspectView
-    list_display = ["__str__", "status", "deadline", "owner", "updated_at"]
-    list_filter = ["status", "company", "owner", "deadline"]
+    list_display = ["__str__", "status", FunnelColumn(), "deadline", "owner", "updated_at"]
+    filterset_class = InterviewRequestFilterSet
     search_fields = ["company__name", "contact__name", "intro"]
     inspect_view_fields = [
         "company",

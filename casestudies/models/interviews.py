@@ -97,7 +97,22 @@ class InterviewRequest(ClusterableModel):
         related_name="interview_requests",
     )
     language = models.CharField(
-        _("language"), max_length=2, choices=Language.choices, default=Language.GERMAN
+        _("language"),
+        max_length=2,
+        choices=Language.choices,
+        blank=True,
+        help_text=_("Empty: the contact's preferred language."),
+    )
+    case_study = models.ForeignKey(
+        "casestudies.CaseStudyPage",
+        verbose_name=_("case study"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="interview_requests",
+        help_text=_(
+            "The case study the answers go into. Empty: accepting the answers creates a new draft case study."
+        ),
     )
     intro = models.TextField(_("introduction"), help_text=_("Shown to the contact above the questions."))
     deadline = models.DateField(_("deadline"))
@@ -150,6 +165,7 @@ class InterviewRequest(ClusterableModel):
         FieldPanel("company"),
         FieldPanel("contact"),
         FieldPanel("language"),
+        FieldPanel("case_study"),
         FieldPanel("intro"),
         FieldPanel("deadline"),
         FieldPanel("photos_wanted"),
@@ -177,6 +193,13 @@ class InterviewRequest(ClusterableModel):
         super().clean()
         if self.contact_id and self.company_id and self.contact.company_id != self.company_id:
             raise ValidationError({"contact": _("This contact works for another company.")})
+
+    def save(self, *args, **kwargs):
+        # Chosen once, when the request is written: a contact who later changes
+        # their preference does not get a questionnaire that switches language.
+        if not self.language and self.contact_id:
+            self.language = self.contact.language
+        super().save(*args, **kwargs)
 
     def copy_questions_from_set(self) -> int:
         """Give a request without questions those of its question set; returns how many."""
@@ -291,6 +314,16 @@ class InterviewPhoto(models.Model):
         _("review"), max_length=20, choices=ReviewState.choices, default=ReviewState.PENDING
     )
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    # The copy in Wagtail's image library, made when the answers were accepted.
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("image in the library"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["uploaded_at", "pk"]

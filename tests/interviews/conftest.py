@@ -19,3 +19,17 @@ def opened(client, interview, django_capture_on_commit_callbacks):
     assert response.status_code == 302
     assert client.get(response["Location"]).status_code == 200  # the browser follows the redirect
     return response["Location"]
+
+
+@pytest.fixture
+def case_study_index(db):
+    """Where accepted interviews put their draft case study."""
+    from wagtail.models import Page
+
+    from blog.models import HomePage
+    from tests.casestudies.factories import make_index
+
+    home = HomePage.objects.first() or Page.get_first_root_node().add_child(
+        instance=HomePage(title="Start", slug="start")
+    )
+    return make_index(home)

@@ -8,11 +8,12 @@ from django.db import transaction
 from django.utils import translation
 from wagtail.models import ModelLogEntry
 
-from casestudies import interview_states
+from casestudies import interview_states, photos
 from casestudies.models import (
     Answer,
     ContactEvent,
     InterviewPhoto,
+    InterviewRequest,
     InterviewStatus,
     OutgoingEmail,
     ReviewState,
@@ -114,7 +115,7 @@ def test_a_rolled_back_transition_sends_nothing(django_capture_on_commit_callbac
     assert mail.outbox == []
 
 
-def test_the_whole_happy_path_and_its_contact_log(django_capture_on_commit_callbacks):
+def test_the_whole_happy_path_and_its_contact_log(django_capture_on_commit_callbacks, case_study_index):
     interview = InterviewRequestFactory()
     send_and_get_link(interview, django_capture_on_commit_callbacks)
     interview_states.mark_opened(interview)
@@ -199,21 +200,16 @@ def test_request_changes_reopens_picked_answers_and_photos(django_capture_on_com
     assert "/interview/" in mail.outbox[-1].body
 
 
-def test_accept_marks_only_unflagged_photos_accepted():
-    interview = InterviewRequestFactory(status=InterviewStatus.SUBMITTED)
-    common = dict(
-        request=interview,
-        file="x.jpg",
-        credit="c",
-        consent_given=True,
-        consent_text="ok",
-        consent_version="1",
-        consent_at="2026-01-01T00:00Z",
-        width=1,
-        height=1,
+def test_accept_marks_only_unflagged_photos_accepted(case_study_index):
+    from .test_photos import jpeg_bytes, upload
+
+    interview = InterviewRequestFactory(status=InterviewStatus.IN_PROGRESS)
+    good, flagged = photos.store_photos(
+        interview, [upload("a.jpg", jpeg_bytes()), upload("b.jpg", jpeg_bytes())], caption="", credit="c"
     )
-    good = InterviewPhoto.objects.create(**common)
-    flagged = InterviewPhoto.objects.create(**common, review_state=ReviewState.CHANGES_REQUESTED)
+    InterviewPhoto.objects.filter(pk=flagged.pk).update(review_state=ReviewState.CHANGES_REQUESTED)
+    InterviewRequest.objects.filter(pk=interview.pk).update(status=InterviewStatus.SUBMITTED)
+    interview.refresh_from_db()
 
     interview_states.accept(interview, user=interview.owner)
 

@@ -1,0 +1,206 @@
+"""Draft case studies made from an interview request.
+
+An accepted interview becomes a draft CaseStudyPage (or a new draft revision
+of the case study the request was written for): the interview block with the
+questions and final answers, the accepted photos copied from private storage
+into Wagtail's image library with their caption and credit, the company, the
+owner's author profile and the question set's series. The draft then goes
+through the moderation workflow like any page; nothing here publishes.
+
+Content is written in the site's language, not the contact's: the contact's
+answers stay as they gave them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.images import ImageFile
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext
+from wagtail.coreutils import find_available_slug
+from wagtail.images import get_image_model
+from wagtail.models import Collection
+
+from blog.models import Author, Authorship
+
+from .interview_states import ActionRefused
+from .models import (
+    CaseStudyIndexPage,
+    CaseStudyPage,
+    InterviewPhoto,
+    InterviewRequest,
+    Outcome,
+    ReviewState,
+)
+
+INTERVIEW_COLLECTION = "Interviews"
+
+
+class NoCaseStudyIndex(ActionRefused):
+    def __init__(self):
+        super().__init__(gettext("There is no case-study index page yet to put the case study under."))
+
+
+def case_study_index() -> CaseStudyIndexPage:
+    index = CaseStudyIndexPage.objects.first()
+    if index is None:
+        raise NoCaseStudyIndex()
+    return index
+
+
+def owner_authors(request: InterviewRequest) -> list[Author]:
+    """The author profile the request's owner writes as, if they have one."""
+    if request.owner_id is None:
+        return []
+    return list(Author.objects.filter(user_id=request.owner_id))
+
+
+def new_draft(
+    request: InterviewRequest,
+    *,
+    user,
+    title: str,
+    summary: str,
+    outcome: str,
+    body: list[tuple[str, object]],
+    feed_image=None,
+) -> CaseStudyPage:
+    """A new, unpublished case study about the request's company, saved as a
+    first revision by `user`, and linked to the request."""
+    index = case_study_index()
+    series = request.question_set.series if request.question_set_id else None
+    page = CaseStudyPage(
+        title=title,
+        slug=find_available_slug(index, slugify(title) or "fallstudie"),
+        company_id=request.company_id,
+        outcome=outcome,
+        summary=summary,
+        date=timezone.localdate(),
+        series=series,
+        body=body,
+        feed_image=feed_image,
+        live=False,
+        owner=user if getattr(user, "pk", None) else None,
+    )
+    page.authorships = [Authorship(author=a, sort_order=i) for i, a in enumerate(owner_authors(request))]
+    index.add_child(instance=page)
+    page.save_revision(user=user if getattr(user, "pk", None) else None, log_action=True)
+    InterviewRequest.objects.filter(pk=request.pk).update(case_study=page)
+    request.case_study = page
+    return page
+
+
+def add_to_draft(
+    page: CaseStudyPage, *, user, body: list[tuple[str, object]], feed_image=None
+) -> CaseStudyPage:
+    """Append blocks to the newest revision of an existing case study, as a new
+    draft revision: the live version stays as it is until someone publishes."""
+    draft = page.get_latest_revision_as_object()
+    draft.body = [*((block.block_type, block.value) for block in draft.body), *body]
+    if draft.feed_image_id is None and feed_image is not None:
+        draft.feed_image = feed_image
+    draft.save_revision(user=user if getattr(user, "pk", None) else None, log_action=True)
+    return draft
+
+
+# From accepted answers --------------------------------------------------------------
+
+
+def interview_block(request: InterviewRequest) -> tuple[str, dict]:
+    contact = request.contact
+    pairs = [
+        {
+            "question": question.text,
+            "answer": question.answer.text,
+            "photo": None,
+            "photo_caption": "",
+            "photo_credit": "",
+        }
+        for question in request.questions.select_related("answer").order_by("sort_order", "pk")
+        if getattr(question, "answer", None) and question.answer.text.strip()
+    ]
+    interviewee = ", ".join(part for part in (contact.name, contact.role) if part)
+    return ("interview", {"interviewee": interviewee, "pairs": pairs})
+
+
+def import_photo(photo: InterviewPhoto, *, user) -> object:
+    """Copy an accepted photo (already stripped of its metadata) into the image
+    library, once; the private original stays where it is."""
+    if photo.image_id:
+        return photo.image
+    collection = _interview_collection()
+    with photo.file.open("rb") as source:
+        content = source.read()
+    title = photo.caption or gettext("Photo from %(company)s") % {"company": photo.request.company.name}
+    image = get_image_model()(
+        title=title[:255],
+        file=ImageFile(ContentFile(content), name=f"interview-{photo.request_id}-{photo.pk}.jpg"),
+        collection=collection,
+        uploaded_by_user=user if getattr(user, "pk", None) else None,
+    )
+    image.save()
+    photo.image = image
+    photo.save(update_fields=["image"])
+    return image
+
+
+def photo_blocks(photos: Iterable[InterviewPhoto], *, user) -> list[tuple[str, dict]]:
+    blocks = []
+    for photo in photos:
+        image = import_photo(photo, user=user)
+        blocks.append(
+            (
+                "image",
+                {
+                    "image": {"image": image, "alt_text": photo.caption, "decorative": False},
+                    "caption": photo.caption,
+                    "credit": photo.credit,
+                },
+            )
+        )
+    return blocks
+
+
+def draft_from_accepted_interview(request: InterviewRequest, *, user) -> CaseStudyPage:
+    """The draft case study of an accepted interview: new, or a new revision of
+    the case study the request was written for."""
+    photos = list(request.photos.filter(review_state=ReviewState.ACCEPTED).order_by("uploaded_at", "pk"))
+    with translation.override(settings.LANGUAGE_CODE):
+        body = [interview_block(request), *photo_blocks(photos, user=user)]
+        feed_image = photos[0].image if photos else None
+        if request.case_study_id:
+            return add_to_draft(request.case_study, user=user, body=body, feed_image=feed_image)
+        company, contact = request.company, request.contact
+        return new_draft(
+            request,
+            user=user,
+            title=gettext("Interview: %(company)s") % {"company": company.name},
+            summary=gettext("%(company)s answers our questions.") % {"company": company.name}
+            + (f" ({contact.role})" if contact.role else ""),
+            outcome=Outcome.OPEN,
+            body=body,
+            feed_image=feed_image,
+        )
+
+
+def _interview_collection() -> Collection:
+    root = Collection.get_first_root_node()
+    existing = root.get_children().filter(name=INTERVIEW_COLLECTION).first()
+    return existing or root.add_child(name=INTERVIEW_COLLECTION)
+
+
+def on_interview_accepted(sender, request: InterviewRequest, user, **kwargs) -> None:
+    draft_from_accepted_interview(request, user=user)
+
+
+def on_case_study_published(sender, instance, revision=None, **kwargs) -> None:
+    """Publishing the case study closes its accepted interviews as published."""
+    from . import interview_states
+    from .models import InterviewStatus
+
+    user = getattr(revision, "user", None)
+    for request in InterviewRequest.objects.filter(case_study=instance, status=InterviewStatus.ACCEPTED):
+        interview_states.publish(request, user=user)
