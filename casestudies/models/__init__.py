@@ -13,9 +13,11 @@ from .interviews import (
     ProcessingState,
     QuestionSet,
     QuestionSetItem,
+    ReminderSlot,
     ReviewState,
 )
 from .pages import CaseStudyIndexPage, CaseStudyPage, Outcome
+from .workflow import LastNoticeTask
 
 __all__ = [
     "Answer",
@@ -33,10 +35,12 @@ __all__ = [
     "InterviewRequest",
     "InterviewStatus",
     "Language",
+    "LastNoticeTask",
     "OutgoingEmail",
     "Outcome",
     "ProcessingState",
     "QuestionSet",
     "QuestionSetItem",
+    "ReminderSlot",
     "ReviewState",
 ]

@@ -48,6 +48,11 @@ class Company(index.Indexed, ClusterableModel):
         related_name="+",
     )
     description = models.TextField(_("description"), blank=True)
+    show_responsiveness = models.BooleanField(
+        _("show responsiveness on the public page"),
+        default=False,
+        help_text=_("How many interview requests were answered, declined or ignored, and how fast."),
+    )
 
     panels = [
         MultiFieldPanel(
@@ -57,6 +62,7 @@ class Company(index.Indexed, ClusterableModel):
         FieldPanel("website"),
         FieldPanel("logo"),
         FieldPanel("description"),
+        FieldPanel("show_responsiveness"),
         InlinePanel("contacts", label=_("Contacts")),
     ]
     search_fields = [
@@ -87,6 +93,10 @@ class CompanyContact(Orderable):
     language = models.CharField(
         _("preferred language"), max_length=2, choices=Language.choices, default=Language.GERMAN
     )
+    # Set through the link in every email we send (casestudies.opt_out); from
+    # then on nothing is sent to this address.
+    opted_out_at = models.DateTimeField(_("opted out of emails"), null=True, blank=True, editable=False)
+    opt_out_reason = models.TextField(_("reason for opting out"), blank=True, editable=False)
 
     panels = [
         FieldPanel("name"),
@@ -102,3 +112,7 @@ class CompanyContact(Orderable):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.company.name})" if self.company_id else self.name
+
+    @property
+    def opted_out(self) -> bool:
+        return self.opted_out_at is not None

@@ -12,14 +12,16 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import Storage, storages
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable
 
+from ..blocks import DatePrecision
 from .companies import Language
 
 
@@ -77,6 +79,24 @@ class InterviewStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+def parse_day_list(value: str) -> list[int]:
+    """ "3, 7" -> [3, 7]: sorted, without repeats. Raises ValueError on anything else."""
+    parts = [part.strip() for part in (value or "").replace(";", ",").split(",")]
+    days = sorted({int(part) for part in parts if part})
+    if any(day < 1 or day > 365 for day in days):
+        raise ValueError(value)
+    return days
+
+
+def validate_day_list(value: str) -> None:
+    try:
+        parse_day_list(value)
+    except ValueError as error:
+        raise ValidationError(
+            _("Whole numbers of days between 1 and 365, separated by commas, e.g. “3, 7”.")
+        ) from error
+
+
 def _new_public_id() -> str:
     # Names the request in the questionnaire URL after the token was exchanged;
     # it grants nothing on its own (the session must hold a valid token).
@@ -129,13 +149,25 @@ class InterviewRequest(ClusterableModel):
     photos_description = models.TextField(
         _("which photos"), blank=True, help_text=_("e.g. a current portrait, the team at work")
     )
-    # Reminder policy: every `reminder_interval_days` without a submission, at
-    # most `max_reminders` times, never after the deadline (casestudies.reminders).
-    reminder_interval_days = models.PositiveSmallIntegerField(
-        _("remind after days"), default=7, help_text=_("0 sends no reminders.")
+    # Reminder policy (casestudies.reminders): named slots "after-N", N days
+    # after the invitation went out, and "before-N", N days before the deadline.
+    remind_after_days = models.CharField(
+        _("remind after days"),
+        max_length=50,
+        blank=True,
+        default="3, 7",
+        validators=[validate_day_list],
+        help_text=_("Days after sending, separated by commas, e.g. “3, 7”. Empty: none."),
     )
-    max_reminders = models.PositiveSmallIntegerField(_("reminders at most"), default=2)
-    reminders_sent = models.PositiveSmallIntegerField(_("reminders sent"), default=0, editable=False)
+    remind_before_deadline_days = models.PositiveSmallIntegerField(
+        _("remind days before the deadline"),
+        null=True,
+        blank=True,
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_("Empty: no reminder before the deadline."),
+    )
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True, editable=False)
     last_contacted_at = models.DateTimeField(_("last contacted"), null=True, blank=True, editable=False)
     status = models.CharField(
         _("status"),
@@ -160,6 +192,12 @@ class InterviewRequest(ClusterableModel):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now, editable=False)
+    # The last notice before a failure case study about this request goes
+    # live (casestudies.publication): when it went out, until when the contact
+    # may still answer, and the publication date it announced.
+    notice_sent_at = models.DateTimeField(_("last notice sent"), null=True, blank=True, editable=False)
+    notice_reply_until = models.DateField(_("reply window until"), null=True, blank=True, editable=False)
+    planned_publication = models.DateField(_("planned publication"), null=True, blank=True, editable=False)
 
     panels = [
         FieldPanel("company"),
@@ -171,8 +209,10 @@ class InterviewRequest(ClusterableModel):
         FieldPanel("photos_wanted"),
         FieldPanel("photos_description"),
         FieldPanel("question_set"),
-        FieldPanel("reminder_interval_days"),
-        FieldPanel("max_reminders"),
+        MultiFieldPanel(
+            [FieldPanel("remind_after_days"), FieldPanel("remind_before_deadline_days")],
+            heading=_("Reminders"),
+        ),
         InlinePanel("questions", label=_("Questions")),
     ]
 
@@ -200,6 +240,10 @@ class InterviewRequest(ClusterableModel):
         if not self.language and self.contact_id:
             self.language = self.contact.language
         super().save(*args, **kwargs)
+
+    @property
+    def reminder_after_days(self) -> list[int]:
+        return parse_day_list(self.remind_after_days)
 
     def copy_questions_from_set(self) -> int:
         """Give a request without questions those of its question set; returns how many."""
@@ -340,6 +384,7 @@ class Channel(models.TextChoices):
     LETTER = "letter", _("Letter")
     FORM = "form", _("Questionnaire")
     IN_PERSON = "in_person", _("In person")
+    WEB = "web", _("Web / blog")
 
 
 class Direction(models.TextChoices):
@@ -358,6 +403,11 @@ class EventKind(models.TextChoices):
     DECLINED = "declined", _("Declined")
     NOTE = "note", _("Note")
     STATE_CHANGE = "state_change", _("Status change")
+    # Issue 5: emails or letters written by hand, the last notice before a
+    # failure case study goes live, and a contact's objection to our emails.
+    MESSAGE = "message", _("Message")
+    LAST_NOTICE = "last_notice", _("Last notice")
+    OPTED_OUT = "opted_out", _("Opted out")
 
 
 class ContactEvent(models.Model):
@@ -365,6 +415,12 @@ class ContactEvent(models.Model):
 
     request = models.ForeignKey(InterviewRequest, on_delete=models.CASCADE, related_name="events")
     occurred_at = models.DateTimeField(_("when"), default=timezone.now)
+    # How much of occurred_at is known. With less than a day, the time still
+    # orders the log, but a timeline shows only the month, the year, or
+    # "date unknown", never an invented day.
+    date_precision = models.CharField(
+        _("date known to the"), max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, blank=True)
     direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices)
     kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices)
@@ -377,6 +433,9 @@ class ContactEvent(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Written by an editor (a call, a letter, a note), not by the system: its
+    # summary is meant to be read, and a timeline shows it as it was written.
+    manual = models.BooleanField(_("logged by hand"), default=False, editable=False)
 
     class Meta:
         ordering = ["occurred_at", "pk"]
@@ -385,6 +444,39 @@ class ContactEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d} {self.get_kind_display()}"
+
+    @property
+    def date_label(self) -> str:
+        """The date as far as it is known, in the active language."""
+        from ..contact_timeline import date_label
+
+        return date_label(self)
+
+
+class ReminderSlot(models.Model):
+    """A planned reminder that came due: sent, or skipped with a reason.
+
+    One row per (request, slot): the unique constraint is what makes two beats
+    (or two workers) that run the reminder job at once send one email."""
+
+    class Outcome(models.TextChoices):
+        SENT = "sent", _("Sent")
+        SKIPPED = "skipped", _("Skipped")
+
+    request = models.ForeignKey(InterviewRequest, on_delete=models.CASCADE, related_name="reminder_slots")
+    slot = models.CharField(_("slot"), max_length=40)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [models.UniqueConstraint(fields=["request", "slot"], name="one_reminder_per_slot")]
+
+    def __str__(self) -> str:
+        return f"{self.request_id}:{self.slot}"
 
 
 class OutgoingEmail(models.Model):
@@ -407,6 +499,8 @@ class OutgoingEmail(models.Model):
     # Bodies with a questionnaire link are emptied once sent: the token lives
     # nowhere in the database after it left.
     contains_secret = models.BooleanField(default=False)
+    # Sent as List-Unsubscribe (one click, RFC 8058) with email to a contact.
+    unsubscribe_url = models.URLField(max_length=500, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)

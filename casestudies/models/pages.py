@@ -155,6 +155,16 @@ class CaseStudyPage(StoryPage):
         rows = rows.select_related("author").prefetch_related(Prefetch("author__photo", queryset=photos))
         return [row.author for row in rows]
 
+    def publish(self, revision, *args, **kwargs):
+        # The last line of the "no surprises" rule (casestudies.publication):
+        # workflow approvals, bulk publishing, scheduled publishing and code
+        # all come through here. The admin's own doors refuse earlier, with a
+        # message and without saving anything.
+        from ..publication import check_publishable
+
+        check_publishable(revision.as_object())
+        return super().publish(revision, *args, **kwargs)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         # Interview photos and body images: one query for all their renditions.
