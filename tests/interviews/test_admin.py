@@ -174,8 +174,8 @@ def create_form(contact, **extra):
             "photos_wanted": 1,
             "photos_description": "",
             "question_set": "",
-            "reminder_interval_days": 7,
-            "max_reminders": 2,
+            "remind_after_days": "3, 7",
+            "remind_before_deadline_days": 2,
             "questions": inline_formset([]),
             **extra,
         }
