@@ -3,10 +3,15 @@
 Each email is rendered in the recipient's language when it is queued and
 stored as an OutgoingEmail row in the caller's transaction; the relay task
 sends it after commit. A rolled-back change therefore sends nothing, and a
-broker that is down loses nothing (the beat sweep picks the row up)."""
+broker that is down loses nothing (the beat sweep picks the row up).
+
+Nothing is queued to an address whose contact opted out (casestudies.opt_out):
+queue_email raises ContactOptedOut, which editors see as the reason their
+action was refused. Every email to a contact carries the opt-out link."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from django.conf import settings
@@ -14,6 +19,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from . import opt_out
 from .models import InterviewRequest, OutgoingEmail
 
 logger = logging.getLogger("casebook")
@@ -31,12 +37,18 @@ def queue_email(
 ) -> OutgoingEmail | None:
     """Write one logical email to the outbox (once per key) and relay it after commit.
 
-    `template` names casestudies/emails/<template>_subject.txt, .txt and .html."""
+    `template` names casestudies/emails/<template>_subject.txt, .txt and .html.
+    Raises opt_out.ContactOptedOut (and writes nothing) for an address whose
+    contact opted out; mail to any other contact carries their opt-out link."""
     if not to:
         logger.warning("No address for email %s: not queued", key)
         return None
+    contact = opt_out.recipient(to)
+    if contact is not None and contact.opted_out_at:
+        raise opt_out.ContactOptedOut(contact)
+    unsubscribe_url = opt_out.opt_out_url(contact) if contact is not None else ""
     with translation.override(language):
-        context = {**context, "site_name": settings.WAGTAIL_SITE_NAME}
+        context = {**context, "site_name": settings.WAGTAIL_SITE_NAME, "opt_out_url": unsubscribe_url}
         subject = " ".join(render_to_string(f"casestudies/emails/{template}_subject.txt", context).split())
         text = render_to_string(f"casestudies/emails/{template}.txt", context)
         html = render_to_string(f"casestudies/emails/{template}.html", context)
@@ -49,6 +61,7 @@ def queue_email(
             "html": html,
             "request": request,
             "contains_secret": contains_secret,
+            "unsubscribe_url": unsubscribe_url,
         },
     )
     if created:
@@ -86,14 +99,16 @@ def queue_submission_emails(request: InterviewRequest) -> None:
     questions = list(request.questions.select_related("answer").order_by("sort_order", "pk"))
     context = {"request": request, "contact": request.contact, "questions": questions}
     stamp = f"{request.status_changed_at:%Y%m%d%H%M%S%f}"
-    queue_email(
-        key=f"interview:{request.pk}:confirmation:{stamp}",
-        to=request.contact.email,
-        template="confirmation",
-        context=context,
-        language=request.language,
-        request=request,
-    )
+    # A contact who opted out still submits; they just get no copy by email.
+    with contextlib.suppress(opt_out.ContactOptedOut):
+        queue_email(
+            key=f"interview:{request.pk}:confirmation:{stamp}",
+            to=request.contact.email,
+            template="confirmation",
+            context=context,
+            language=request.language,
+            request=request,
+        )
     if request.owner and request.owner.email:
         queue_email(
             key=f"interview:{request.pk}:owner-submitted:{stamp}",
@@ -105,8 +120,9 @@ def queue_submission_emails(request: InterviewRequest) -> None:
         )
 
 
-def queue_owner_notice(request: InterviewRequest, template: str) -> None:
-    """Tell the owner about something the contact did (declined, ...)."""
+def queue_owner_notice(request: InterviewRequest, template: str, **extra) -> None:
+    """Tell the owner about something the contact did (declined, answered
+    late) or did not do (the deadline passed)."""
     if not (request.owner and request.owner.email):
         return
     stamp = f"{request.status_changed_at:%Y%m%d%H%M%S%f}"
@@ -114,9 +130,25 @@ def queue_owner_notice(request: InterviewRequest, template: str) -> None:
         key=f"interview:{request.pk}:{template}:{stamp}",
         to=request.owner.email,
         template=template,
-        context={"request": request, "contact": request.contact, "admin_url": admin_url(request)},
+        context={"request": request, "contact": request.contact, "admin_url": admin_url(request), **extra},
         language=_owner_language(request),
         request=request,
+    )
+
+
+def queue_last_notice(request: InterviewRequest, raw_token: str) -> None:
+    """The notice before a failure case study goes live: the planned date, the
+    reply window and a fresh questionnaire link."""
+    from .tokens import questionnaire_url
+
+    queue_email(
+        key=f"interview:{request.pk}:last-notice:{request.token_hash}",
+        to=request.contact.email,
+        template="last_notice",
+        context={"request": request, "contact": request.contact, "url": questionnaire_url(raw_token)},
+        language=request.language,
+        request=request,
+        contains_secret=True,
     )
 
 

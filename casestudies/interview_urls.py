@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import questionnaire
+from . import opt_out_views, questionnaire
 
 app_name = "interview"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("r/<str:public_id>/autosave/", questionnaire.autosave, name="autosave"),
     path("r/<str:public_id>/photos/", questionnaire.upload_photos, name="photos"),
     path("r/<str:public_id>/decline/", questionnaire.decline, name="decline"),
+    # In every email to a contact: no more emails from us (casestudies.opt_out).
+    path("optout/<str:signed>/", opt_out_views.opt_out, name="opt_out"),
     # Last: a token never contains a slash, so it cannot shadow the paths above.
     path("<str:token>/", questionnaire.start, name="start"),
 ]

@@ -50,6 +50,8 @@ def export_person(email: str) -> dict:
                 "email": c.email,
                 "phone": c.phone,
                 "language": c.language,
+                "opted_out_at": c.opted_out_at and c.opted_out_at.isoformat(),
+                "opt_out_reason": c.opt_out_reason,
             }
             for c in contacts
         ],
@@ -94,6 +96,7 @@ def _export_request(request: InterviewRequest) -> dict:
         "contact_log": [
             {
                 "when": e.occurred_at.isoformat(),
+                "date_known_to_the": e.date_precision,
                 "channel": e.channel,
                 "direction": e.direction,
                 "kind": e.kind,
@@ -136,7 +139,9 @@ def erase_person(email: str) -> ErasureReport:
         contact.name = ERASED_NAME
         contact.email = ""
         contact.phone = ""
-        contact.save(update_fields=["name", "email", "phone"])
+        # The date of an objection stays (the record needs no address); its words go.
+        contact.opt_out_reason = ""
+        contact.save(update_fields=["name", "email", "phone", "opt_out_reason"])
         report.contacts_anonymised += 1
     report.emails_deleted, _ = OutgoingEmail.objects.filter(to__iexact=address).delete()
     report.comments_deleted, _ = get_comment_model().objects.filter(user_email__iexact=address).delete()

@@ -12,6 +12,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
 
+from . import opt_out
 from .models import OutgoingEmail
 
 logger = logging.getLogger("casebook")
@@ -38,8 +39,22 @@ def send_outgoing_email(pk: int) -> bool:
         )
         if email is None:
             return False
+        if (contact := opt_out.opted_out_contact(email.to)) is not None:
+            # Queued before the contact opted out: it stays unsent.
+            email.status = OutgoingEmail.Status.FAILED
+            email.last_error = opt_out.explain(contact)[:2000]
+            email.save(update_fields=["status", "last_error"])
+            return False
         email.attempts += 1
-        message = EmailMultiAlternatives(email.subject, email.text, settings.DEFAULT_FROM_EMAIL, [email.to])
+        headers = {}
+        if email.unsubscribe_url:
+            headers = {
+                "List-Unsubscribe": f"<{email.unsubscribe_url}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            }
+        message = EmailMultiAlternatives(
+            email.subject, email.text, settings.DEFAULT_FROM_EMAIL, [email.to], headers=headers
+        )
         if email.html:
             message.attach_alternative(email.html, "text/html")
         try:
