@@ -25,7 +25,9 @@ class AnswersLocked(Exception):
 
 
 def editable_question_ids(interview: InterviewRequest) -> set[int]:
-    if interview.status not in interview_states.EDITABLE:
+    if interview.status not in interview_states.EDITABLE and not interview_states.late_answer_welcome(
+        interview
+    ):
         return set()
     final = set(
         Answer.objects.filter(question__request=interview, is_final=True).values_list(

@@ -3,7 +3,14 @@
     draft -> sent -> opened -> in_progress -> submitted -> accepted -> published
                                               submitted -> changes_requested -> in_progress
     sent | opened | in_progress -> declined | expired
+    declined | expired          -> in_progress   (a late answer reopens it)
     any state before accepted   -> withdrawn
+
+A late answer is one that arrives after a request expired or was declined:
+the contact answers through the link of the last notice (send_last_notice),
+or an editor logs a reply that came by mail or phone. The request is open
+again with a new deadline, the owner is told, and a failure story about it
+waits (casestudies.publication).
 
 Every transition runs in one transaction: it locks the request row, moves the
 status with a conditional UPDATE (so of two racing transitions exactly one
@@ -16,12 +23,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
-from . import emails, tokens
+from . import emails, publication, tokens
+from .blocks import DatePrecision
 from .models import (
     Answer,
     Channel,
@@ -37,6 +45,7 @@ from .models import (
 from .models import (
     InterviewStatus as S,
 )
+from .refusals import ActionRefused
 from .signals import interview_accepted
 
 ALLOWED: dict[str, frozenset[str]] = {
@@ -48,8 +57,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     S.CHANGES_REQUESTED: frozenset({S.IN_PROGRESS, S.WITHDRAWN}),
     S.ACCEPTED: frozenset({S.PUBLISHED}),
     S.PUBLISHED: frozenset(),
-    S.DECLINED: frozenset(),
-    S.EXPIRED: frozenset(),
+    S.DECLINED: frozenset({S.IN_PROGRESS}),
+    S.EXPIRED: frozenset({S.IN_PROGRESS}),
     S.WITHDRAWN: frozenset(),
 }
 
@@ -57,6 +66,10 @@ ALLOWED: dict[str, frozenset[str]] = {
 EDITABLE = frozenset({S.OPENED, S.IN_PROGRESS, S.CHANGES_REQUESTED})
 # A new questionnaire link may be sent in these.
 LINK_RESENDABLE = frozenset({S.SENT, S.OPENED, S.IN_PROGRESS, S.CHANGES_REQUESTED})
+# Nobody answered (or the answer was no): a failure story, after a last notice.
+SILENT = publication.SILENT
+# A reopened request gets at least this many days from the day it reopened.
+REOPEN_DAYS = 14
 
 # Wagtail log actions, registered in wagtail_hooks.register_interview_log_actions.
 LOG_ACTIONS: dict[str, tuple] = {
@@ -73,11 +86,12 @@ LOG_ACTIONS: dict[str, tuple] = {
     "casestudies.interview.link_resent": (_("Resend questionnaire link"), _("New questionnaire link sent")),
     "casestudies.interview.contact_logged": (_("Log contact"), _("Contact logged")),
     "casestudies.interview.reminded": (_("Send reminder"), _("Reminder sent")),
+    "casestudies.interview.reopened": (_("Reopen interview request"), _("Late answer: request reopened")),
+    "casestudies.interview.last_notice": (_("Send last notice"), _("Last notice before publication sent")),
+    "casestudies.interview.reminder_policy": (_("Change reminders"), _("Reminder policy changed")),
+    "casestudies.interview.failure_draft": (_("Create failure case study"), _("Failure case study drafted")),
+    "casestudies.interview.opted_out": (_("Opt out"), _("The contact opted out of emails")),
 }
-
-
-class ActionRefused(Exception):
-    """An action on an interview request that cannot be done; the message says why."""
 
 
 class NoEmailAddress(ActionRefused):
@@ -122,7 +136,11 @@ def _refresh(stale: InterviewRequest, fresh: InterviewRequest) -> InterviewReque
         "token_revoked",
         "decline_reason",
         "last_contacted_at",
-        "reminders_sent",
+        "sent_at",
+        "deadline",
+        "notice_sent_at",
+        "notice_reply_until",
+        "planned_publication",
     ):
         setattr(stale, field, getattr(fresh, field))
     return fresh
@@ -137,6 +155,7 @@ def _transition(
     extra_fields: Iterable[str] = (),
     prepare: Callable[[InterviewRequest], None] | None = None,
     after: Callable[[InterviewRequest], None] | None = None,
+    action: str = "",
 ) -> InterviewRequest:
     with transaction.atomic():
         locked = _lock(request)
@@ -162,7 +181,12 @@ def _transition(
             recorded_by=user if getattr(user, "pk", None) else None,
             **{"direction": Direction.OUT, **event},
         )
-        log(locked, f"casestudies.interview.{target}", user=user, data={"from": current, "to": target})
+        log(
+            locked,
+            action or f"casestudies.interview.{target}",
+            user=user,
+            data={"from": current, "to": target},
+        )
         if after:
             after(locked)
     return _refresh(request, locked)
@@ -185,7 +209,8 @@ def send(request: InterviewRequest, *, user) -> InterviewRequest:
 
     def prepare(locked: InterviewRequest) -> None:
         raw.append(tokens.issue_token(locked))
-        locked.last_contacted_at = timezone.now()
+        # The reminder schedule counts from here (casestudies.reminders).
+        locked.last_contacted_at = locked.sent_at = timezone.now()
 
     return _transition(
         request,
@@ -197,7 +222,7 @@ def send(request: InterviewRequest, *, user) -> InterviewRequest:
             "who": _who(user),
             "summary": gettext("Questionnaire link sent to %(email)s") % {"email": request.contact.email},
         },
-        extra_fields=["token_hash", "token_expires_at", "token_revoked", "last_contacted_at"],
+        extra_fields=["token_hash", "token_expires_at", "token_revoked", "last_contacted_at", "sent_at"],
         prepare=prepare,
         after=lambda locked: emails.queue_invitation(locked, raw[0]),
     )
@@ -358,9 +383,13 @@ def log_contact(
     outcome: str = "",
     who: str = "",
     occurred_at=None,
+    date_precision: str = DatePrecision.DAY,
     internal: bool = False,
+    reopen: bool = True,
 ) -> ContactEvent:
-    """Record a call, a letter, an email written elsewhere: no status change."""
+    """Record a call, a letter, an email written elsewhere. No status change,
+    except that a reply from the contact to an expired or declined request
+    reopens it (unless `reopen` is off): a late answer."""
     with transaction.atomic():
         event = ContactEvent.objects.create(
             request=request,
@@ -371,7 +400,9 @@ def log_contact(
             outcome=outcome,
             who=who or _who(user),
             occurred_at=occurred_at or timezone.now(),
+            date_precision=date_precision or DatePrecision.DAY,
             internal=internal,
+            manual=True,
             recorded_by=user,
         )
         log(
@@ -380,7 +411,174 @@ def log_contact(
             user=user,
             data={"channel": channel, "kind": kind, "event": event.pk},
         )
+        if reopen and kind == EventKind.REPLY and direction == Direction.IN and request.status in SILENT:
+            _reopen(request, user=user, channel=channel or Channel.EMAIL, by_contact=False)
     return event
+
+
+def set_reminder_policy(
+    request: InterviewRequest, *, user, after_days: str, before_deadline_days: int | None
+) -> InterviewRequest:
+    """Change when the remaining reminders go out (casestudies.reminders)."""
+    from .models.interviews import parse_day_list
+
+    with transaction.atomic():
+        locked = _lock(request)
+        if locked.status not in (S.DRAFT, S.SENT, S.OPENED, S.IN_PROGRESS):
+            raise ActionRefused(
+                gettext(
+                    "Reminders can only be changed while the request waits for answers (now: “%(status)s”)."
+                )
+                % {"status": S(locked.status).label}
+            )
+        locked.remind_after_days = ", ".join(str(day) for day in parse_day_list(after_days))
+        locked.remind_before_deadline_days = before_deadline_days or None
+        locked.save(update_fields=["remind_after_days", "remind_before_deadline_days", "updated_at"])
+        log(
+            locked,
+            "casestudies.interview.reminder_policy",
+            user=user,
+            data={"after": locked.remind_after_days, "before": locked.remind_before_deadline_days},
+        )
+    request.remind_after_days = locked.remind_after_days
+    request.remind_before_deadline_days = locked.remind_before_deadline_days
+    return request
+
+
+def send_last_notice(
+    request: InterviewRequest,
+    *,
+    user,
+    planned_publication,
+    reply_days: int = 7,
+    channel: str = Channel.EMAIL,
+) -> InterviewRequest:
+    """The last notice before a failure case study about this request goes
+    live: the planned publication date, a reply window of `reply_days` and, by
+    email, a fresh questionnaire link whose answers reopen the request. With
+    another channel (a letter, a call) it records a notice given by hand."""
+    import datetime
+
+    by_email = channel == Channel.EMAIL
+    if by_email and not request.contact.email:
+        raise NoEmailAddress()
+    with transaction.atomic():
+        locked = _lock(request)
+        if locked.status not in SILENT:
+            raise ActionRefused(
+                gettext(
+                    "A last notice is sent only for a request that expired or was declined (now: “%(status)s”)."
+                )
+                % {"status": S(locked.status).label}
+            )
+        now = timezone.now()
+        reply_until = timezone.localdate(now) + datetime.timedelta(days=reply_days)
+        if planned_publication <= reply_until:
+            raise ActionRefused(
+                gettext("The planned publication must come after the reply window (after %(date)s).")
+                % {"date": formats.date_format(reply_until, "DATE_FORMAT")}
+            )
+        raw = tokens.issue_token(locked, until=reply_until) if by_email else ""
+        locked.notice_sent_at = locked.last_contacted_at = now
+        locked.notice_reply_until = reply_until
+        locked.planned_publication = planned_publication
+        fields = [
+            "notice_sent_at",
+            "notice_reply_until",
+            "planned_publication",
+            "last_contacted_at",
+            "updated_at",
+        ]
+        if by_email:
+            fields += ["token_hash", "token_expires_at", "token_revoked"]
+        locked.save(update_fields=fields)
+        dates = {
+            "planned": formats.date_format(planned_publication, "DATE_FORMAT"),
+            "until": formats.date_format(reply_until, "DATE_FORMAT"),
+        }
+        ContactEvent.objects.create(
+            request=locked,
+            occurred_at=now,
+            channel=channel,
+            direction=Direction.OUT,
+            kind=EventKind.LAST_NOTICE,
+            who=_who(user),
+            recorded_by=user if getattr(user, "pk", None) else None,
+            manual=not by_email,
+            summary=gettext(
+                "Last notice: we plan to publish the case study on %(planned)s; "
+                "an answer is welcome until %(until)s."
+            )
+            % dates,
+        )
+        log(
+            locked,
+            "casestudies.interview.last_notice",
+            user=user,
+            data={
+                "channel": channel,
+                "reply_until": reply_until.isoformat(),
+                "planned_publication": planned_publication.isoformat(),
+            },
+        )
+        if by_email:
+            emails.queue_last_notice(locked, raw)
+    return _refresh(request, locked)
+
+
+def late_answer_welcome(request: InterviewRequest) -> bool:
+    """Whether the contact may still answer a silent request: its last notice
+    invited them to, and their answers reopen it."""
+    return request.status in SILENT and publication.notice_counts(request)
+
+
+def _reopen(request: InterviewRequest, *, user=None, channel: str, by_contact: bool) -> InterviewRequest:
+    import datetime
+
+    def prepare(locked: InterviewRequest) -> None:
+        today = timezone.localdate()
+        locked.deadline = max(locked.deadline, today + datetime.timedelta(days=REOPEN_DAYS))
+        if locked.token_expires_at:
+            locked.token_expires_at = max(locked.token_expires_at, tokens.token_expiry(locked))
+
+    def after(locked: InterviewRequest) -> None:
+        _hold_failure_story(locked)
+        emails.queue_owner_notice(locked, "owner_reopened", by_contact=by_contact)
+
+    return _transition(
+        request,
+        S.IN_PROGRESS,
+        user=user,
+        event={
+            "channel": channel,
+            "direction": Direction.IN,
+            "kind": EventKind.STATE_CHANGE,
+            "who": request.contact.name if by_contact else _who(user),
+            "internal": True,
+            "summary": gettext("Answered after the deadline: the request is open again.")
+            if by_contact
+            else gettext("A late answer was logged: the request is open again."),
+        },
+        extra_fields=["deadline", "token_expires_at"],
+        prepare=prepare,
+        after=after,
+        action="casestudies.interview.reopened",
+    )
+
+
+def _hold_failure_story(request: InterviewRequest) -> None:
+    """A failure story scheduled to go live waits again (publication refuses it anyway)."""
+    from wagtail.models import Revision
+
+    if request.case_study_id:
+        Revision.page_revisions.filter(object_id=str(request.case_study_id)).update(approved_go_live_at=None)
+
+
+def reopen_by_contact(request: InterviewRequest) -> InterviewRequest:
+    """The contact answers through the last notice's link."""
+    if not late_answer_welcome(request):
+        raise TransitionNotAllowed(request.status, S.IN_PROGRESS)
+    return _reopen(request, channel=Channel.FORM, by_contact=True)
 
 
 # The contact's transitions (through the questionnaire) ------------------------
@@ -429,8 +627,11 @@ def submit(request: InterviewRequest) -> InterviewRequest:
         emails.queue_submission_emails(locked)
 
     with transaction.atomic():
-        current = _lock(request).status
-        if current in (S.OPENED, S.CHANGES_REQUESTED):
+        locked = _lock(request)
+        current = locked.status
+        if current in SILENT and late_answer_welcome(locked):
+            reopen_by_contact(request)
+        elif current in (S.OPENED, S.CHANGES_REQUESTED):
             start_answering(request)
         return _transition(
             request,
@@ -470,6 +671,8 @@ def decline(request: InterviewRequest, *, reason: str = "") -> InterviewRequest:
 
 
 def expire(request: InterviewRequest) -> InterviewRequest:
+    """The deadline passed with nothing submitted: the link stops working and
+    the owner is told (and pointed at the failure case study)."""
     return _transition(
         request,
         S.EXPIRED,
@@ -478,6 +681,9 @@ def expire(request: InterviewRequest) -> InterviewRequest:
             "internal": False,
             "summary": gettext("Deadline passed without an answer"),
         },
+        extra_fields=["token_revoked"],
+        prepare=tokens.revoke_token,
+        after=lambda locked: emails.queue_owner_notice(locked, "owner_expired"),
     )
 
 

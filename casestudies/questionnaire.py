@@ -78,16 +78,33 @@ def _answers_form(interview: InterviewRequest, data=None) -> AnswersForm:
     )
 
 
+def _can_answer(interview: InterviewRequest) -> bool:
+    # A silent request whose last notice invites an answer is answerable too:
+    # the first answer reopens it.
+    return interview.status in interview_states.EDITABLE or interview_states.late_answer_welcome(interview)
+
+
+def _reopen_if_late(interview: InterviewRequest) -> None:
+    """A late answer through the last notice's link reopens the request."""
+    if interview.status not in interview_states.EDITABLE and interview_states.late_answer_welcome(interview):
+        # Two tabs answering at once: one reopens, the other finds it open.
+        with contextlib.suppress(interview_states.TransitionNotAllowed):
+            interview_states.reopen_by_contact(interview)
+        interview.refresh_from_db()
+
+
 def _page(request, interview, form, *, status=200, message="", upload_form=None):
     total = len(form.questions)
     answered = sum(1 for q in form.questions if (form[field_name(q)].value() or "").strip())
+    can_answer = _can_answer(interview)
     context = {
         "interview": interview,
         "form": form,
         "answered": answered,
         "total": total,
-        "editable": interview.status in interview_states.EDITABLE,
-        "finished": interview.status not in interview_states.EDITABLE,
+        "editable": can_answer,
+        "finished": not can_answer,
+        "answering_late": interview_states.late_answer_welcome(interview),
         "message": message,
         "upload_form": upload_form or PhotoUploadForm(),
         "photos": list(interview.photos.all()),
@@ -104,6 +121,7 @@ def questionnaire(request: HttpRequest, interview: InterviewRequest) -> HttpResp
             with contextlib.suppress(interview_states.TransitionNotAllowed):
                 interview_states.mark_opened(interview)
         return _page(request, interview, _answers_form(interview))
+    _reopen_if_late(interview)
     if interview.status not in interview_states.EDITABLE:
         return _page(
             request,
@@ -156,6 +174,7 @@ def autosave(request: HttpRequest, interview: InterviewRequest) -> JsonResponse:
     question = next((q for q in _questions(interview) if q.pk == question_id), None)
     if question is None:
         return JsonResponse({"ok": False, "message": gettext("Not saved.")}, status=400)
+    _reopen_if_late(interview)
     form = _answers_form(interview, {field_name(question): request.POST.get("text", "")})
     form.is_valid()
     if field_name(question) in form.errors:
@@ -184,6 +203,7 @@ def upload_photos(request: HttpRequest, interview: InterviewRequest) -> HttpResp
     form = _answers_form(interview)
     if not upload_form.is_valid():
         return _page(request, interview, form, status=400, upload_form=upload_form)
+    _reopen_if_late(interview)
     try:
         stored = photos.store_photos(
             interview,

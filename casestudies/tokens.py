@@ -25,23 +25,24 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
-def token_expiry(request: InterviewRequest) -> datetime.datetime:
+def token_expiry(request: InterviewRequest, until: datetime.date | None = None) -> datetime.datetime:
+    """The end of `until` (default: the deadline) plus the grace period."""
     grace = datetime.timedelta(days=getattr(settings, "INTERVIEW_TOKEN_GRACE_DAYS", 14))
     end_of_deadline = datetime.datetime.combine(
-        request.deadline + datetime.timedelta(days=1),
+        (until or request.deadline) + datetime.timedelta(days=1),
         datetime.time.min,
         tzinfo=timezone.get_current_timezone(),
     )
     return end_of_deadline + grace
 
 
-def issue_token(request: InterviewRequest) -> str:
+def issue_token(request: InterviewRequest, until: datetime.date | None = None) -> str:
     """Give the request a new token (any older one stops working) and return it.
 
     The caller saves the request, inside the transaction that sends the link."""
     raw = secrets.token_urlsafe(32)
     request.token_hash = hash_token(raw)
-    request.token_expires_at = token_expiry(request)
+    request.token_expires_at = token_expiry(request, until)
     request.token_revoked = False
     return raw
 
@@ -58,8 +59,16 @@ def is_usable(request: InterviewRequest, token_hash: str) -> bool:
         and not request.token_revoked
         and request.token_expires_at is not None
         and request.token_expires_at > timezone.now()
-        and request.status not in DEAD_STATUSES
+        and (request.status not in DEAD_STATUSES or _answered_late(request))
     )
+
+
+def _answered_late(request: InterviewRequest) -> bool:
+    # An expired request opens again only through the link of a last notice
+    # that still counts (casestudies.publication); its answers reopen it.
+    from .publication import notice_counts
+
+    return request.status == InterviewStatus.EXPIRED and notice_counts(request)
 
 
 def request_for_token(raw: str) -> InterviewRequest | None:
