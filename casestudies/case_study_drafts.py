@@ -1,5 +1,9 @@
 """Draft case studies made from an interview request.
 
+A request that expired or was declined becomes a draft failure case study
+(draft_failure_case_study): a timeline built from the public part of the
+contact log and key figures counted from it (casestudies.contact_timeline).
+
 An accepted interview becomes a draft CaseStudyPage (or a new draft revision
 of the case study the request was written for): the interview block with the
 questions and final answers, the accepted photos copied from private storage
@@ -32,6 +36,7 @@ from .models import (
     CaseStudyPage,
     InterviewPhoto,
     InterviewRequest,
+    InterviewStatus,
     Outcome,
     ReviewState,
 )
@@ -67,6 +72,9 @@ def new_draft(
     outcome: str,
     body: list[tuple[str, object]],
     feed_image=None,
+    slug: str = "",
+    verdict: str = "",
+    tags: Iterable[str] = (),
 ) -> CaseStudyPage:
     """A new, unpublished case study about the request's company, saved as a
     first revision by `user`, and linked to the request."""
@@ -74,7 +82,7 @@ def new_draft(
     series = request.question_set.series if request.question_set_id else None
     page = CaseStudyPage(
         title=title,
-        slug=find_available_slug(index, slugify(title) or "fallstudie"),
+        slug=find_available_slug(index, slug or slugify(title) or "fallstudie"),
         company_id=request.company_id,
         outcome=outcome,
         summary=summary,
@@ -82,11 +90,14 @@ def new_draft(
         series=series,
         body=body,
         feed_image=feed_image,
+        verdict=verdict,
         live=False,
         owner=user if getattr(user, "pk", None) else None,
     )
     page.authorships = [Authorship(author=a, sort_order=i) for i, a in enumerate(owner_authors(request))]
     index.add_child(instance=page)
+    if tags:
+        page.tags.add(*tags)
     page.save_revision(user=user if getattr(user, "pk", None) else None, log_action=True)
     InterviewRequest.objects.filter(pk=request.pk).update(case_study=page)
     request.case_study = page
@@ -204,3 +215,81 @@ def on_case_study_published(sender, instance, revision=None, **kwargs) -> None:
     user = getattr(revision, "user", None)
     for request in InterviewRequest.objects.filter(case_study=instance, status=InterviewStatus.ACCEPTED):
         interview_states.publish(request, user=user)
+
+
+# From an unanswered request ---------------------------------------------------------
+
+
+class AlreadyHasCaseStudy(ActionRefused):
+    def __init__(self, page):
+        super().__init__(
+            gettext("This request already has a case study: “%(title)s”. Edit that one.")
+            % {"title": page.title}
+        )
+
+
+def draft_failure_case_study(
+    request: InterviewRequest,
+    *,
+    user,
+    title: str = "",
+    summary: str = "",
+    intro: str | None = None,
+    extra_blocks: Iterable[tuple[str, object]] = (),
+    slug: str = "",
+    verdict: str = "",
+    tags: Iterable[str] = (),
+) -> CaseStudyPage:
+    """The draft failure case study of an expired or declined request: the
+    company, the owner's author, a timeline from the public contact log and
+    key figures counted from it, then `extra_blocks` (the demo adds its own
+    figures and lessons). Editors edit it; it goes live through the workflow
+    after the last notice (casestudies.publication).
+
+    `intro` is HTML (rich text); without it a neutral sentence opens the story."""
+    from django.db import transaction
+    from django.utils.html import format_html
+    from wagtail.log_actions import log
+
+    from . import contact_timeline, interview_states
+
+    with transaction.atomic():
+        locked = interview_states._lock(request)
+        if locked.status not in interview_states.SILENT:
+            raise ActionRefused(gettext("Only an expired or declined request becomes a failure case study."))
+        if locked.case_study_id:
+            raise AlreadyHasCaseStudy(locked.case_study)
+        with translation.override(settings.LANGUAGE_CODE):
+            events = contact_timeline.public_events(locked)
+            figures = contact_timeline.count(events)
+            company = locked.company.name
+            declined = locked.status == InterviewStatus.DECLINED
+            title = title or (
+                gettext("%(company)s: a refusal") if declined else gettext("%(company)s: no answer")
+            ) % {"company": company}
+            summary = summary or gettext("We asked %(company)s for an interview: %(figures)s.") % {
+                "company": company,
+                "figures": figures.sentence(),
+            }
+            if intro is None:
+                intro = format_html("<p>{}</p>", summary)
+            body = [
+                ("text", intro),
+                contact_timeline.timeline_block(locked, events),
+                contact_timeline.key_figures_block(figures),
+                *extra_blocks,
+            ]
+            page = new_draft(
+                locked,
+                user=user,
+                title=title,
+                summary=summary,
+                outcome=Outcome.FAILURE,
+                body=body,
+                slug=slug,
+                verdict=verdict,
+                tags=tags,
+            )
+        log(locked, "casestudies.interview.failure_draft", user=user, data={"page": page.pk})
+    request.case_study = page
+    return page

@@ -1,6 +1,11 @@
 """Demo content of the case studies: the case-study index at /fallstudien/,
-the failure story of DESIGN.md with its whole timeline, and one invented
-best-practice case study, so that both outcomes show.
+the failure story of DESIGN.md, and one invented best-practice case study, so
+that both outcomes show.
+
+The failure story is an interview request with its contact log (logged as an
+editor logs calls and emails), and its case study is generated from that log
+by the code path of the admin action "Create failure case study", plus the
+hand-written introduction, the figures of the first article and the lessons.
 
 Runs after blog.demo.load (authors and the series exist by then). Idempotent:
 everything is looked up by its slug first, so a second run changes nothing.
@@ -11,13 +16,30 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from blog.demo import DEMO_ADMIN_USERNAME
 from blog.models import ArticlePage, Author, Authorship, HomePage, Series
 
-from .blocks import key_figure, timeline_event
-from .models import CaseStudyIndexPage, CaseStudyPage, Company, CompanyContact, Industry, Outcome
+from . import case_study_drafts, interview_states, publication
+from .blocks import DatePrecision, key_figure
+from .models import (
+    CaseStudyIndexPage,
+    CaseStudyPage,
+    Channel,
+    Company,
+    CompanyContact,
+    Direction,
+    EventKind,
+    Industry,
+    InterviewRequest,
+    InterviewStatus,
+    Outcome,
+    QuestionSet,
+    QuestionSetItem,
+)
 
 SERIES_SLUG = "chief-social-media-officer"
 FIRST_ARTICLE_SLUG = "kundenzufriedenheit-als-werbefigur"
@@ -49,95 +71,116 @@ COMPANIES = [
 ]
 
 
-def _failure_body(first_article: ArticlePage | None) -> list[tuple[str, object]]:
+# The 1&1 story as its contact log, as an editor logs it after the fact. Dates
+# the story does not give stay unknown; their time only keeps the order.
+FAILURE_REQUEST_ID = "demo-1und1-2010"
+FAILURE_SLUG = "1und1-einladung-ohne-antwort"
+FAILURE_LOG = [
+    {
+        "occurred_at": (datetime.date(2009, 12, 29), 12),
+        "date_precision": DatePrecision.DAY,
+        "channel": Channel.WEB,
+        "direction": Direction.OUT,
+        "kind": EventKind.NOTE,
+        "who": "Jan Berger",
+        "summary": "Der erste Artikel „Kundenzufriedenheit als Werbefigur“ erscheint im Blog.",
+        "outcome": "5 852 Zugriffe und 12 Kommentare, der dritthäufigst gelesene Artikel des Blogs.",
+    },
+    {
+        "occurred_at": (datetime.date(2010, 1, 9), 10),
+        "date_precision": DatePrecision.DAY,
+        "channel": Channel.EMAIL,
+        "direction": Direction.IN,
+        "kind": EventKind.INVITATION,
+        "who": "Head of Social Media",
+        "summary": (
+            "Der Head of Social Media lädt per E-Mail ein, die Werbefigur am 15. Januar 2010 "
+            "in der Firmenzentrale in Montabaur zu treffen."
+        ),
+        "outcome": "",
+    },
+    {
+        "occurred_at": (datetime.date(2010, 1, 9), 11),
+        "date_precision": DatePrecision.UNKNOWN,
+        "channel": Channel.EMAIL,
+        "direction": Direction.OUT,
+        "kind": EventKind.MESSAGE,
+        "who": "Jan Berger",
+        "summary": (
+            "Die Reise nach Montabaur ist nicht möglich. Wir bieten an, stattdessen Fragen zu "
+            "schicken und die Antworten mit einem aktuellen Foto zu veröffentlichen."
+        ),
+        "outcome": "Keine Reaktion.",
+    },
+    {
+        "occurred_at": (datetime.date(2010, 1, 9), 12),
+        "date_precision": DatePrecision.UNKNOWN,
+        "channel": Channel.PHONE,
+        "direction": Direction.OUT,
+        "kind": EventKind.CALL,
+        "who": "Jan Berger",
+        "summary": "Anruf beim Head of Social Media.",
+        "outcome": "Das Sekretariat sagt, er sei nur per E-Mail erreichbar.",
+    },
+    {
+        "occurred_at": (datetime.date(2010, 1, 9), 13),
+        "date_precision": DatePrecision.UNKNOWN,
+        "channel": Channel.EMAIL,
+        "direction": Direction.OUT,
+        "kind": EventKind.MESSAGE,
+        "who": "Jan Berger",
+        "summary": (
+            "Zweite E-Mail: Wir bieten an, die Geschichte als Best Practice in der Reihe "
+            "„Chief Social Media Officer“ zu veröffentlichen."
+        ),
+        "outcome": "Keine Antwort, keine Absage – nichts.",
+    },
+]
+FAILURE_QUESTIONS = [
+    "Wie kam es zur Werbefigur für Kundenzufriedenheit?",
+    "Was tut Ihr Team im Social Web, wenn ein Kunde unzufrieden ist?",
+    "Was haben Sie aus den Kommentaren zu der Kampagne gelernt?",
+]
+
+
+def _failure_intro(first_article: ArticlePage | None) -> str:
     article_link = (
         f'<a linktype="page" id="{first_article.pk}">Kundenzufriedenheit als Werbefigur</a>'
         if first_article
         else "„Kundenzufriedenheit als Werbefigur“"
     )
-    return [
-        (
-            "text",
-            f"<p>Unser Artikel {article_link} über die Werbefigur für Kundenzufriedenheit wurde "
-            "5 852-mal gelesen und 12-mal kommentiert: der dritthäufigst gelesene Artikel des Blogs. "
-            "Das Unternehmen meldete sich – und dann nie wieder. Hier ist jeder Schritt.</p>",
-        ),
-        (
-            "timeline",
-            {
-                "heading": "Chronik der Kontaktversuche",
-                "events": [
-                    timeline_event(
-                        date=datetime.date(2009, 12, 29),
-                        channel="web",
-                        direction="out",
-                        what="Der erste Artikel „Kundenzufriedenheit als Werbefigur“ erscheint im Blog.",
-                        outcome="5 852 Zugriffe und 12 Kommentare, der dritthäufigst gelesene Artikel des Blogs.",
-                    ),
-                    timeline_event(
-                        date=datetime.date(2010, 1, 9),
-                        channel="email",
-                        direction="in",
-                        what=(
-                            "Der Head of Social Media lädt per E-Mail ein, die Werbefigur am 15. Januar 2010 "
-                            "in der Firmenzentrale in Montabaur zu treffen."
-                        ),
-                    ),
-                    timeline_event(
-                        date=None,
-                        channel="email",
-                        direction="out",
-                        what=(
-                            "Die Reise nach Montabaur ist nicht möglich. Wir bieten an, stattdessen Fragen zu "
-                            "schicken und die Antworten mit einem aktuellen Foto zu veröffentlichen."
-                        ),
-                        outcome="Keine Reaktion.",
-                    ),
-                    timeline_event(
-                        date=None,
-                        channel="phone",
-                        direction="out",
-                        what="Anruf beim Head of Social Media.",
-                        outcome="Das Sekretariat sagt, er sei nur per E-Mail erreichbar.",
-                    ),
-                    timeline_event(
-                        date=None,
-                        channel="email",
-                        direction="out",
-                        what=(
-                            "Zweite E-Mail: Wir bieten an, die Geschichte als Best Practice in der Reihe "
-                            "„Chief Social Media Officer“ zu veröffentlichen."
-                        ),
-                        outcome="Keine Antwort, keine Absage – nichts.",
-                    ),
-                ],
-            },
-        ),
-        (
-            "key_figures",
-            {
-                "heading": "In Zahlen",
-                "figures": [
-                    key_figure("Zugriffe auf den ersten Artikel", 5852),
-                    key_figure("Kommentare", 12),
-                    key_figure("Platz unter den meistgelesenen Artikeln", 3),
-                    key_figure("Kontaktversuche nach der Einladung", 3),
-                    key_figure("Antworten", 0),
-                ],
-            },
-        ),
-        (
-            "lessons",
-            {
-                "heading": "Was wir daraus lernen",
-                "lessons": [
-                    "Wer zu einem Gespräch einlädt, sollte auch auf die Antwort antworten.",
-                    "„Nur per E-Mail erreichbar“ ist kein Problem – solange E-Mails beantwortet werden.",
-                    "Eine Werbefigur für Kundenzufriedenheit ersetzt keinen Dialog.",
-                ],
-            },
-        ),
-    ]
+    return (
+        f"<p>Unser Artikel {article_link} über die Werbefigur für Kundenzufriedenheit wurde "
+        "5 852-mal gelesen und 12-mal kommentiert: der dritthäufigst gelesene Artikel des Blogs. "
+        "Das Unternehmen meldete sich – und dann nie wieder. Hier ist jeder Schritt.</p>"
+    )
+
+
+# Hand-written around the generated timeline and figures.
+FAILURE_EXTRA_BLOCKS = [
+    (
+        "key_figures",
+        {
+            "heading": "Der erste Artikel",
+            "figures": [
+                key_figure("Zugriffe auf den ersten Artikel", 5852),
+                key_figure("Kommentare", 12),
+                key_figure("Platz unter den meistgelesenen Artikeln", 3),
+            ],
+        },
+    ),
+    (
+        "lessons",
+        {
+            "heading": "Was wir daraus lernen",
+            "lessons": [
+                "Wer zu einem Gespräch einlädt, sollte auch auf die Antwort antworten.",
+                "„Nur per E-Mail erreichbar“ ist kein Problem – solange E-Mails beantwortet werden.",
+                "Eine Werbefigur für Kundenzufriedenheit ersetzt keinen Dialog.",
+            ],
+        },
+    ),
+]
 
 
 BEST_PRACTICE_BODY = [
@@ -205,22 +248,7 @@ def load() -> dict[str, object]:
     companies = {data["slug"]: _company(data) for data in COMPANIES}
     series = Series.objects.filter(slug=SERIES_SLUG).first()
     first_article = ArticlePage.objects.filter(slug=FIRST_ARTICLE_SLUG).first()
-    failure = _case_study(
-        index,
-        slug="1und1-einladung-ohne-antwort",
-        title="1&1: Eine Einladung und dann Funkstille",
-        company=companies["1und1"],
-        outcome=Outcome.FAILURE,
-        author_slugs=["jan-berger"],
-        series=series,
-        summary=(
-            "Der Head of Social Media lädt uns nach Montabaur ein. Wir bieten Fragen statt Reise an, rufen "
-            "an, schreiben noch einmal und bieten eine Best-Practice-Geschichte an. Keine Antwort."
-        ),
-        body=_failure_body(first_article),
-        verdict="definitiv zu wenig Social-Media-Engagement",
-        tags=["Social Media", "Kundendienst", "Funkstille"],
-    )
+    failure = _failure_story(index, companies["1und1"], series, first_article)
     best_practice = _case_study(
         index,
         slug="nordlicht-reisen-antwort-in-drei-stunden",
@@ -240,6 +268,92 @@ def load() -> dict[str, object]:
         "failure": failure,
         "best_practice": best_practice,
     }
+
+
+def _failure_story(
+    index: CaseStudyIndexPage, company: Company, series: Series | None, first_article: ArticlePage | None
+) -> CaseStudyPage:
+    """The interview request of the story with its contact log, and the failure
+    case study generated from it by the code path of the admin action
+    ("Create failure case study"), published as demo content is."""
+    request = InterviewRequest.objects.filter(public_id=FAILURE_REQUEST_ID).first()
+    if request is not None and request.case_study_id:
+        return request.case_study.specific
+    existing = CaseStudyPage.objects.child_of(index).filter(slug=FAILURE_SLUG).first()
+    if request is None:
+        request = _failure_request(company, series)
+    if existing is not None:
+        # A site that has the story from before the log existed keeps its page.
+        InterviewRequest.objects.filter(pk=request.pk).update(case_study=existing)
+        return existing
+    page = case_study_drafts.draft_failure_case_study(
+        request,
+        user=request.owner,
+        title="1&1: Eine Einladung und dann Funkstille",
+        slug=FAILURE_SLUG,
+        summary=(
+            "Der Head of Social Media lädt uns nach Montabaur ein. Wir bieten Fragen statt Reise an, rufen "
+            "an, schreiben noch einmal und bieten eine Best-Practice-Geschichte an. Keine Antwort."
+        ),
+        intro=_failure_intro(first_article),
+        extra_blocks=FAILURE_EXTRA_BLOCKS,
+        verdict="definitiv zu wenig Social-Media-Engagement",
+        tags=["Social Media", "Kundendienst", "Funkstille"],
+    )
+    # Demo seeding publishes directly. The story is from 2010, before any
+    # Casebook notice: real failure stories wait for their last notice.
+    with publication.waived():
+        page.get_latest_revision().publish()
+    return CaseStudyPage.objects.get(pk=page.pk)
+
+
+def _failure_request(company: Company, series: Series | None) -> InterviewRequest:
+    """The request as it stands after the story: nobody answered (the status is
+    set as seeded, like a published demo page; the log is written as editors
+    write it)."""
+    owner = get_user_model().objects.filter(username=DEMO_ADMIN_USERNAME).first()
+    question_set = None
+    if series is not None:
+        question_set, created = QuestionSet.objects.get_or_create(
+            name="Chief Social Media Officer", defaults={"series": series}
+        )
+        if created:
+            for order, text in enumerate(FAILURE_QUESTIONS):
+                QuestionSetItem.objects.create(question_set=question_set, text=text, sort_order=order)
+    at = {
+        index: datetime.datetime.combine(day, datetime.time(hour), tzinfo=timezone.get_current_timezone())
+        for index, (day, hour) in enumerate(entry["occurred_at"] for entry in FAILURE_LOG)
+    }
+    request = InterviewRequest.objects.create(
+        public_id=FAILURE_REQUEST_ID,
+        company=company,
+        contact=company.contacts.order_by("sort_order", "pk").first(),
+        language="de",
+        intro=(
+            "Leider kann ich nicht nach Montabaur reisen. Darf ich Ihnen stattdessen Fragen schicken? "
+            "Die Antworten veröffentliche ich mit einem aktuellen Foto."
+        ),
+        # The story gives no deadline: the day of the meeting the company proposed.
+        deadline=datetime.date(2010, 1, 15),
+        question_set=question_set,
+        photos_wanted=1,
+        photos_description="ein aktuelles Foto",
+        remind_after_days="",
+        remind_before_deadline_days=None,
+        owner=owner,
+        sent_at=at[2],
+        last_contacted_at=at[4],
+        status=InterviewStatus.EXPIRED,
+        status_changed_at=at[4],
+    )
+    request.copy_questions_from_set()
+    for index, entry in enumerate(FAILURE_LOG):
+        interview_states.log_contact(
+            request,
+            user=owner,
+            **{**entry, "occurred_at": at[index]},
+        )
+    return request
 
 
 def _index_page(home: HomePage) -> CaseStudyIndexPage:
