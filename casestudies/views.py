@@ -6,6 +6,7 @@ from django.template.response import TemplateResponse
 
 from blog.models.pages import PAGE_SIZE
 
+from . import responsiveness
 from .models import CaseStudyPage, Company
 from .models.pages import case_study_listing
 
@@ -16,6 +17,10 @@ def company_detail(request, slug: str):
         CaseStudyPage.objects.live().public().filter(company=company).order_by("-date", "-pk")
     )
     page = Paginator(case_studies, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Shown only when the editors switched it on for this company.
+    stats = responsiveness.for_company(company) if company.show_responsiveness else None
     return TemplateResponse(
-        request, "casestudies/company_detail.html", {"company": company, "case_studies": page}
+        request,
+        "casestudies/company_detail.html",
+        {"company": company, "case_studies": page, "responsiveness": stats},
     )

@@ -1,12 +1,16 @@
 """Wagtail admin hooks of the case-studies app: companies and contacts,
-interview requests and question sets, and the log actions of the interview
-state machine."""
+interview requests and question sets, the log actions of the interview
+state machine, the responsiveness panel on the dashboard, and the doors to
+publishing that stay shut for a failure case study before its last notice
+(casestudies.publication)."""
 
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
+from .admin import publication as publication_admin
 from .admin.companies import CompanyViewSetGroup
 from .admin.interviews import interview_request_viewset, question_set_viewset
+from .admin.responsiveness import ResponsivenessPanel
 from .interview_states import LOG_ACTIONS
 
 # register_snippet registers the whole group: the company snippets and the
@@ -28,3 +32,13 @@ def register_question_set_viewset():
 def register_interview_log_actions(actions):
     for action, (label, message) in LOG_ACTIONS.items():
         actions.register_action(action, label, message)
+
+
+@hooks.register("construct_homepage_panels")
+def add_responsiveness_panel(request, panels):
+    panels.append(ResponsivenessPanel())
+
+
+hooks.register("before_edit_page", publication_admin.refuse_early_publication)
+hooks.register("construct_page_action_menu", publication_admin.explain_in_action_menu)
+hooks.register("before_bulk_action", publication_admin.refuse_bulk_publication)

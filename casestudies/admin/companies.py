@@ -1,16 +1,29 @@
 """Companies and their contacts in the Wagtail admin, under one menu item:
 a searchable company listing filtered by industry, with each company's
 contacts edited inline (the InlinePanel on Company), and a listing of all
-contacts to find the right person across companies."""
+contacts to find the right person across companies. The company listing
+shows how each company answers interview requests; the contact listing shows
+who opted out of our emails, and when."""
 
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 
 from ..models import Company, CompanyContact
+from .responsiveness import ResponsivenessColumn, with_responsiveness
+
+
+class CompanyIndexView(IndexView):
+    def get_table(self, object_list):
+        # How each listed company answers: one query for the whole page.
+        return super().get_table(with_responsiveness(object_list))
+
+
+class OptedOutColumn(Column):
+    cell_template_name = "casestudies/admin/opted_out_cell.html"
 
 
 class CompanyViewSet(SnippetViewSet):
@@ -24,7 +37,9 @@ class CompanyViewSet(SnippetViewSet):
         "industry",
         "headquarters",
         Column("contact_count", label=_("Contacts"), accessor="contact_count"),
+        ResponsivenessColumn(),
     ]
+    index_view_class = CompanyIndexView
     list_filter = ["industry"]
     # Search uses the model's own search_fields (name, headquarters) through
     # the search backend.
@@ -42,7 +57,14 @@ class CompanyContactViewSet(ModelViewSet):
     menu_name = "company-contacts"
     url_prefix = "company-contacts"
     form_fields = ["company", "name", "role", "email", "phone", "language"]
-    list_display = ["name", "role", "company", "email", "language"]
+    list_display = [
+        "name",
+        "role",
+        "company",
+        "email",
+        "language",
+        OptedOutColumn("opted_out_at", label=_("No emails")),
+    ]
     list_filter = ["language", "company__industry"]
     search_fields = ["name", "role", "email", "company__name"]
     # Plain database lookups: contacts are not in the search index.

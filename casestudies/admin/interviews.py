@@ -1,9 +1,12 @@
 """Wagtail admin for interview requests: the listing, editing drafts, the
-request's page (answers, photos, contact log) and the action views that drive
+request's page (answers, photos, reminders, the contact log as a timeline,
+the last notice, an opt-out) and the action views that drive
 casestudies.interview_states. Authors see the requests they own; users with
 the "see all" permission (editors) see every request."""
 
 from __future__ import annotations
+
+import datetime
 
 from django import forms
 from django.contrib import messages
@@ -13,13 +16,15 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.auth import require_admin_access
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from .. import funnel, interview_states
+from .. import case_study_drafts, funnel, interview_states, opt_out, publication, reminders
+from ..blocks import DatePrecision
 from ..models import (
     Channel,
     Direction,
@@ -30,6 +35,7 @@ from ..models import (
     InterviewStatus,
     QuestionSet,
 )
+from ..models.interviews import validate_day_list
 from .interview_listing import FunnelColumn, InterviewRequestFilterSet
 
 SEE_ALL = "casestudies.see_all_interviewrequests"
@@ -92,6 +98,7 @@ class InspectView(VisibleOnly, generic.InspectView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         interview = self.object
+        objector = opt_out.opted_out_contact(interview.contact.email)
         context.update(
             questions=interview.questions.select_related("answer").order_by("sort_order", "pk"),
             photos=interview.photos.all(),
@@ -99,6 +106,10 @@ class InspectView(VisibleOnly, generic.InspectView):
             actions=[
                 (name, action.label) for name, action in ACTIONS.items() if action.is_allowed(interview)
             ],
+            opted_out=opt_out.explain(objector) if objector else "",
+            reminder_schedule=reminders.schedule(interview),
+            notice_counts=publication.notice_counts(interview),
+            publishable_from=publication.publishable_from(interview),
         )
         return context
 
@@ -111,16 +122,120 @@ class LogContactForm(forms.Form):
     direction = forms.ChoiceField(label=_("direction"), choices=Direction.choices)
     kind = forms.ChoiceField(
         label=_("kind"),
-        choices=[(k, label) for k, label in EventKind.choices if k in ("call", "reply", "reminder", "note")],
+        choices=[
+            (k, label)
+            for k, label in EventKind.choices
+            if k in ("call", "reply", "message", "invitation", "reminder", "note")
+        ],
     )
-    occurred_at = forms.DateTimeField(label=_("when"), required=False, help_text=_("Empty means now."))
+    occurred_at = forms.DateTimeField(
+        label=_("when"),
+        required=False,
+        help_text=_(
+            "Empty means now. When only the month or the year is known, or nothing at all, say so below: "
+            "the time then only places the entry in the log and is never shown as a date."
+        ),
+    )
+    date_precision = forms.ChoiceField(
+        label=_("date known to the"), choices=DatePrecision.choices, initial=DatePrecision.DAY, required=False
+    )
     who = forms.CharField(label=_("who"), required=False, max_length=200)
-    summary = forms.CharField(label=_("summary"), widget=forms.Textarea(attrs={"rows": 3}))
-    outcome = forms.CharField(label=_("outcome"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    internal = forms.BooleanField(label=_("internal"), required=False)
+    summary = forms.CharField(
+        label=_("summary"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What was said or offered, as a reader may read it."),
+    )
+    outcome = forms.CharField(
+        label=_("outcome"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("e.g. “no answer”, “secretary: reachable by email only”"),
+    )
+    internal = forms.BooleanField(
+        label=_("internal"),
+        required=False,
+        help_text=_("Internal entries never appear in a published timeline."),
+    )
+    reopen = forms.BooleanField(
+        label=_("a late answer reopens the request"),
+        required=False,
+        initial=True,
+        help_text=_("For a reply from the contact to an expired or declined request."),
+    )
 
     def __init__(self, *args, interview: InterviewRequest, **kwargs):
         super().__init__(*args, **kwargs)
+        if interview.status not in interview_states.SILENT:
+            del self.fields["reopen"]
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["date_precision"] = cleaned.get("date_precision") or DatePrecision.DAY
+        cleaned.setdefault("reopen", False)
+        return cleaned
+
+
+class ReminderPolicyForm(forms.Form):
+    after_days = forms.CharField(
+        label=_("remind after days"),
+        required=False,
+        max_length=50,
+        validators=[validate_day_list],
+        help_text=_("Days after sending, separated by commas, e.g. “3, 7”. Empty: none."),
+    )
+    before_deadline_days = forms.IntegerField(
+        label=_("remind days before the deadline"),
+        required=False,
+        min_value=1,
+        max_value=365,
+        help_text=_("Empty: no reminder before the deadline."),
+    )
+
+    def __init__(self, *args, interview: InterviewRequest, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "after_days": interview.remind_after_days,
+                "before_deadline_days": interview.remind_before_deadline_days,
+            },
+        )
+        super().__init__(*args, **kwargs)
+
+
+class LastNoticeForm(forms.Form):
+    reply_days = forms.IntegerField(
+        label=_("reply window in days"),
+        initial=7,
+        min_value=1,
+        max_value=60,
+        help_text=_("The contact may still answer this long; the case study waits until the window is over."),
+    )
+    planned_publication = forms.DateField(
+        label=_("planned publication"), help_text=_("Told to the contact; must come after the reply window.")
+    )
+    channel = forms.ChoiceField(
+        label=_("how"),
+        choices=[
+            (Channel.EMAIL, _("Email with a new questionnaire link (sent now)")),
+            (Channel.LETTER, _("By letter (already sent; recorded only)")),
+            (Channel.PHONE, _("By phone (already told; recorded only)")),
+        ],
+        initial=Channel.EMAIL,
+    )
+
+    def __init__(self, *args, interview: InterviewRequest, **kwargs):
+        today = timezone.localdate()
+        kwargs.setdefault("initial", {"planned_publication": today + datetime.timedelta(days=8)})
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        days, planned = cleaned.get("reply_days"), cleaned.get("planned_publication")
+        if days and planned and planned <= timezone.localdate() + datetime.timedelta(days=days):
+            self.add_error(
+                "planned_publication", _("The planned publication must come after the reply window.")
+            )
+        return cleaned
 
 
 class RequestChangesForm(forms.Form):
@@ -162,11 +277,14 @@ class WithdrawForm(forms.Form):
 
 
 class Action:
-    def __init__(self, label, run, *, target=None, allowed_in=None, form_class=None, done=""):
+    def __init__(self, label, run, *, target=None, allowed_in=None, form_class=None, done="", condition=None):
         self.label, self.run, self.target = label, run, target
         self.allowed_in, self.form_class, self.done = allowed_in, form_class, done
+        self.condition = condition
 
     def is_allowed(self, interview: InterviewRequest) -> bool:
+        if self.condition is not None and not self.condition(interview):
+            return False
         if self.target is not None:
             return interview_states.can(interview, self.target)
         return self.allowed_in is None or interview.status in self.allowed_in
@@ -203,6 +321,30 @@ ACTIONS: dict[str, Action] = {
         lambda interview, user, data: interview_states.accept(interview, user=user),
         target=InterviewStatus.ACCEPTED,
         done=_("Accepted. The answers are in a draft case study, ready to edit and submit for review."),
+    ),
+    "reminders": Action(
+        _("Change reminders"),
+        lambda interview, user, data: interview_states.set_reminder_policy(interview, user=user, **data),
+        allowed_in=(InterviewStatus.SENT, InterviewStatus.OPENED, InterviewStatus.IN_PROGRESS),
+        form_class=ReminderPolicyForm,
+        done=_("Reminders changed. Those already sent or skipped stay as they were."),
+    ),
+    "failure_draft": Action(
+        _("Create failure case study"),
+        lambda interview, user, data: case_study_drafts.draft_failure_case_study(interview, user=user),
+        allowed_in=interview_states.SILENT,
+        condition=lambda interview: interview.case_study_id is None,
+        done=_(
+            "A draft failure case study is ready, with the timeline and key figures from the contact log. "
+            "Edit it; before it can go live, send the contact a last notice."
+        ),
+    ),
+    "notice": Action(
+        _("Send last notice"),
+        lambda interview, user, data: interview_states.send_last_notice(interview, user=user, **data),
+        allowed_in=interview_states.SILENT,
+        form_class=LastNoticeForm,
+        done=_("The last notice is recorded. The case study can go live once its reply window is over."),
     ),
     "withdraw": Action(
         _("Withdraw"),
