@@ -63,3 +63,59 @@ def test_two_relays_of_one_email_send_it_once(postgres, transactional_db):
     assert len(mail.outbox) == 1
     email.refresh_from_db()
     assert (email.status, email.attempts) == ("sent", 1)
+
+
+def test_beats_running_the_reminder_job_at_once_send_one_email_per_slot(postgres, transactional_db):
+    import datetime
+
+    from django.utils import timezone
+
+    from casestudies import reminders
+    from casestudies.models import ReminderSlot
+
+    interviews = [
+        InterviewRequestFactory(deadline=timezone.localdate() + datetime.timedelta(days=30)) for _ in range(3)
+    ]
+    for interview in interviews:
+        interview_states.send(interview, user=interview.owner)
+    mail.outbox.clear()
+    start = timezone.now()
+
+    for days, slot in ((3.5, "after-3"), (7.5, "after-7")):
+        now = start + datetime.timedelta(days=days)
+        results = race(8, lambda now=now: reminders.send_due_reminders(now))
+
+        assert not [r for r in results if isinstance(r, Exception)], results
+        assert sum(results) == 3, results
+        assert ReminderSlot.objects.filter(slot=slot, outcome="sent").count() == 3
+        assert OutgoingEmail.objects.filter(key__endswith=f":reminder:{slot}").count() == 3
+
+    for interview in interviews:
+        received = [m for m in mail.outbox if m.to == [interview.contact.email]]
+        assert len(received) == 2, [m.subject for m in received]
+        assert ContactEvent.objects.filter(request=interview, kind="reminder").count() == 2
+
+
+def test_without_the_row_lock_the_unique_slot_still_lets_one_beat_win(
+    postgres, transactional_db, monkeypatch
+):
+    """The database's unique (request, slot) constraint holds on its own: with
+    select_for_update made a no-op, racing beats still queue one email."""
+    import datetime
+
+    from django.db.models import QuerySet
+    from django.utils import timezone
+
+    from casestudies import reminders
+
+    interview = InterviewRequestFactory(deadline=timezone.localdate() + datetime.timedelta(days=30))
+    interview_states.send(interview, user=interview.owner)
+    mail.outbox.clear()
+    monkeypatch.setattr(QuerySet, "select_for_update", lambda self, *args, **kwargs: self)
+    now = timezone.now() + datetime.timedelta(days=3.5)
+
+    results = race(8, lambda: reminders.send_reminder(interview.pk, now))
+
+    assert sorted(results) == [False] * 7 + [True], results
+    assert OutgoingEmail.objects.filter(key__contains=":reminder:").count() == 1
+    assert len(mail.outbox) == 1
