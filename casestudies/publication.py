@@ -83,6 +83,13 @@ def publishable_from(request: InterviewRequest) -> datetime.date | None:
     return max(after_window, request.planned_publication or after_window)
 
 
+def _specific(page):
+    # Workflow states hand over the base Page; the rule needs the case study.
+    from wagtail.models import Page
+
+    return page.specific_deferred if isinstance(page, Page) and type(page) is Page else page
+
+
 def _requests_of(page) -> list[InterviewRequest]:
     from .models import CaseStudyPage
 
@@ -93,6 +100,7 @@ def _requests_of(page) -> list[InterviewRequest]:
 
 def needs_last_notice(page) -> bool:
     """Whether the rule applies to `page` at all (else the workflow step is skipped)."""
+    page = _specific(page)
     return any(
         request.status in SILENT or (request.status in OPEN_AGAIN and page.outcome == Outcome.FAILURE)
         for request in _requests_of(page)
@@ -129,6 +137,7 @@ def refusal(page, *, at: datetime.datetime | None = None) -> str | None:
     """Why `page` may not go live at `at` (default: now), or None if it may."""
     if _waived.get():
         return None
+    page = _specific(page)
     at = at or timezone.now()
     for request in _requests_of(page):
         reason = request_refusal(request, outcome=page.outcome, at=at)
