@@ -81,3 +81,42 @@ def test_the_company_page_lists_its_case_studies_only(client, case_demo):
     assert case_demo["failure"].url in html
     assert case_demo["best_practice"].url not in html
     assert re.search(r"<h1>1&amp;1 Internet AG</h1>", html)
+
+
+def test_the_failure_story_is_generated_from_the_demo_requests_contact_log(case_demo):
+    from casestudies import case_study_drafts, contact_timeline
+    from casestudies.models import ContactEvent, InterviewRequest
+
+    page = case_demo["failure"]
+    request = InterviewRequest.objects.get(case_study=page)
+    assert (request.status, request.company.slug, request.owner.username) == ("expired", "1und1", "admin")
+    public = contact_timeline.public_events(request)
+    [timeline] = [block.value for block in page.body if block.block_type == "timeline"]
+    assert [event["what"] for event in timeline["events"]] == [event.summary for event in public]
+    assert [event["date"].precision for event in timeline["events"]] == [
+        "day",
+        "day",
+        "unknown",
+        "unknown",
+        "unknown",
+    ]
+    generated, article = [block.value for block in page.body if block.block_type == "key_figures"]
+    assert generated["heading"] == "2 E-Mails, 1 Anruf, 0 Antworten"
+    assert article["heading"] == "Der erste Artikel"
+
+    # The same code path regenerates the same story from the log.
+    InterviewRequest.objects.filter(pk=request.pk).update(case_study=None)
+    request.refresh_from_db()
+    again = case_study_drafts.draft_failure_case_study(request, user=request.owner)
+
+    def story(of):
+        [value] = [block.value for block in of.body if block.block_type == "timeline"]
+        return [
+            (e["date"].label, e["channel"], e["direction"], e["what"], e["outcome"]) for e in value["events"]
+        ]
+
+    assert story(again) == story(page)
+
+    counts = (InterviewRequest.objects.count(), ContactEvent.objects.count())
+    casestudies_demo.load()
+    assert (InterviewRequest.objects.count(), ContactEvent.objects.count()) == counts

@@ -251,7 +251,15 @@ def test_authors_work_on_their_own_requests_and_editors_see_all(client):
 
 
 @pytest.mark.parametrize(
-    ("status", "action"), [("sent", "log"), ("submitted", "request_changes"), ("sent", "withdraw")]
+    ("status", "action"),
+    [
+        ("sent", "log"),
+        ("expired", "log"),
+        ("submitted", "request_changes"),
+        ("sent", "withdraw"),
+        ("sent", "reminders"),
+        ("expired", "notice"),
+    ],
 )
 def test_action_forms_render_with_labelled_fields(client, author, status, action):
     interview = InterviewRequestFactory(owner=author, status=status)
