@@ -411,7 +411,8 @@ def log_contact(
             user=user,
             data={"channel": channel, "kind": kind, "event": event.pk},
         )
-        if reopen and kind == EventKind.REPLY and direction == Direction.IN and request.status in SILENT:
+        late_reply = reopen and kind == EventKind.REPLY and direction == Direction.IN
+        if late_reply and _lock(request).status in SILENT:
             _reopen(request, user=user, channel=channel or Channel.EMAIL, by_contact=False)
     return event
 

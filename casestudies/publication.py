@@ -1,7 +1,7 @@
 """No surprises: when a failure case study may go live.
 
-A case study linked to an interview request that expired or was declined
-tells the story of a contact who did not answer. Before it is published the
+A failure case study linked to an interview request that expired or was
+declined tells the story of a contact who did not answer. Before it is published the
 contact gets a last notice (casestudies.interview_states.send_last_notice):
 the planned publication date, a reply window and a fresh questionnaire link.
 The page may go live from the day after the reply window, and not before the
@@ -101,13 +101,16 @@ def _requests_of(page) -> list[InterviewRequest]:
 def needs_last_notice(page) -> bool:
     """Whether the rule applies to `page` at all (else the workflow step is skipped)."""
     page = _specific(page)
-    return any(
-        request.status in SILENT or (request.status in OPEN_AGAIN and page.outcome == Outcome.FAILURE)
-        for request in _requests_of(page)
-    )
+    if getattr(page, "outcome", None) != Outcome.FAILURE:
+        return False
+    return any(request.status in SILENT | OPEN_AGAIN for request in _requests_of(page))
 
 
 def request_refusal(request: InterviewRequest, *, outcome: str, at: datetime.datetime) -> str | None:
+    if outcome != Outcome.FAILURE:
+        # A case study the request was written for (an update nobody answered)
+        # tells no failure story: it is published as any page is.
+        return None
     contact = request.contact.name
     if request.status in SILENT:
         first_day = publishable_from(request)
@@ -126,7 +129,7 @@ def request_refusal(request: InterviewRequest, *, outcome: str, at: datetime.dat
                 "first_day": formats.date_format(first_day, "DATE_FORMAT"),
             }
         return None
-    if outcome == Outcome.FAILURE and request.status in OPEN_AGAIN:
+    if request.status in OPEN_AGAIN:
         return gettext(
             "%(contact)s answered after all: the interview request is open again, so this failure story waits."
         ) % {"contact": contact}

@@ -358,3 +358,17 @@ def test_pages_without_an_unanswered_request_pass_the_step(case_study_index):
     page = make_case_study(case_study_index, live=False)
     assert not publication.needs_last_notice(page)
     assert publication.refusal(page) is None
+
+
+def test_a_case_study_an_unanswered_request_was_written_for_publishes_as_usual(case_study_index):
+    from casestudies.models import Outcome
+    from tests.casestudies.factories import make_case_study
+
+    page = make_case_study(case_study_index, outcome=Outcome.BEST_PRACTICE, live=False)
+    InterviewRequestFactory(
+        case_study=page, company=page.company, contact__company=page.company, status=InterviewStatus.EXPIRED
+    )
+
+    assert publication.refusal(page) is None and not publication.needs_last_notice(page)
+    page.get_latest_revision().publish()
+    assert CaseStudyPage.objects.get(pk=page.pk).live
