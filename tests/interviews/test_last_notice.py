@@ -372,3 +372,24 @@ def test_a_case_study_an_unanswered_request_was_written_for_publishes_as_usual(c
     assert publication.refusal(page) is None and not publication.needs_last_notice(page)
     page.get_latest_revision().publish()
     assert CaseStudyPage.objects.get(pk=page.pk).live
+
+
+def test_a_declined_request_reopens_when_the_contact_answers_the_notice(
+    client, case_study_index, editor, django_capture_on_commit_callbacks
+):
+    interview = InterviewRequestFactory(
+        owner=editor, status=InterviewStatus.IN_PROGRESS, sent_at=timezone.now()
+    )
+    interview_states.decline(interview, reason="Keine Zeit.")
+    case_study_drafts.draft_failure_case_study(interview, user=editor)
+    interview.refresh_from_db()
+    notice(interview, django_capture_on_commit_callbacks)
+    assert "Sie haben unsere Interviewanfrage an" in mail.outbox[-1].body
+    questionnaire = client.get(f"/interview/{token_of(link_in(mail.outbox[-1]))}/")["Location"]
+    first = interview.questions.order_by("sort_order").first()
+
+    client.post(questionnaire, {f"answer_{first.pk}": "Jetzt doch.", "action": "save"})
+
+    interview.refresh_from_db()
+    assert interview.status == InterviewStatus.IN_PROGRESS
+    assert "doch noch geantwortet" in publication.refusal(interview.case_study)
