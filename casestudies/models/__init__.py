@@ -16,6 +16,7 @@ from .interviews import (
     ReviewState,
 )
 from .pages import CaseStudyIndexPage, CaseStudyPage, Outcome
+from .signoffs import CompanySignOffTask, SignOff, SignOffStatus
 
 __all__ = [
     "Answer",
@@ -24,6 +25,7 @@ __all__ = [
     "Channel",
     "Company",
     "CompanyContact",
+    "CompanySignOffTask",
     "ContactEvent",
     "Direction",
     "EventKind",
@@ -39,4 +41,6 @@ __all__ = [
     "QuestionSet",
     "QuestionSetItem",
     "ReviewState",
+    "SignOff",
+    "SignOffStatus",
 ]

@@ -358,6 +358,14 @@ class EventKind(models.TextChoices):
     DECLINED = "declined", _("Declined")
     NOTE = "note", _("Note")
     STATE_CHANGE = "state_change", _("Status change")
+    # The company's sign-off of the finished case study (casestudies.signoffs).
+    SIGNOFF_REQUESTED = "signoff_requested", _("Sign-off requested")
+    SIGNOFF_OPENED = "signoff_opened", _("Sign-off opened")
+    SIGNOFF_REMINDER = "signoff_reminder", _("Sign-off reminder")
+    SIGNOFF_APPROVED = "signoff_approved", _("Sign-off given")
+    SIGNOFF_FLAGGED = "signoff_flagged", _("Sign-off: changes asked for")
+    SIGNOFF_OVERDUE = "signoff_overdue", _("Sign-off overdue")
+    SIGNOFF_OVERRIDDEN = "signoff_overridden", _("Sign-off overridden")
 
 
 class ContactEvent(models.Model):
