@@ -338,6 +338,10 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAILAPI_BASE_URL = SITE_BASE_URL
 WAGTAIL_I18N_ENABLED = False
+# An approval in the moderation workflow counts only for the revision it
+# approved: a page edited after the company signed it off (or after an
+# editor approved it) goes through that step again before it is published.
+WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 WAGTAIL_DATE_FORMAT = "%d.%m.%Y"
 WAGTAIL_DATETIME_FORMAT = "%d.%m.%Y %H:%M"
 WAGTAILEMBEDS_RESPONSIVE_HTML = True

@@ -8,9 +8,9 @@ class CaseStudiesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from wagtail.signals import page_published
+        from wagtail.signals import page_published, task_cancelled
 
-        from . import case_study_drafts
+        from . import case_study_drafts, checks, signoffs  # noqa: F401 (checks registers itself)
         from .models import CaseStudyPage
         from .signals import interview_accepted
 
@@ -20,3 +20,5 @@ class CaseStudiesConfig(AppConfig):
             sender=CaseStudyPage,
             dispatch_uid="casestudies-published",
         )
+        # Any task state: the receiver looks for a sign-off of this one.
+        task_cancelled.connect(signoffs.on_task_cancelled, dispatch_uid="casestudies-signoff-cancelled")

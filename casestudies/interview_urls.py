@@ -1,8 +1,9 @@
-"""The questionnaire's URLs, mounted at /interview/ outside the language prefixes."""
+"""The questionnaire's URLs, mounted at /interview/ outside the language prefixes,
+and the company's sign-off of the finished case study below /interview/freigabe/."""
 
 from django.urls import path
 
-from . import questionnaire
+from . import questionnaire, signoff_views
 
 app_name = "interview"
 
@@ -11,6 +12,8 @@ urlpatterns = [
     path("r/<str:public_id>/autosave/", questionnaire.autosave, name="autosave"),
     path("r/<str:public_id>/photos/", questionnaire.upload_photos, name="photos"),
     path("r/<str:public_id>/decline/", questionnaire.decline, name="decline"),
+    path("freigabe/s/<str:public_id>/", signoff_views.review, name="signoff"),
+    path("freigabe/<str:token>/", signoff_views.start, name="signoff_start"),
     # Last: a token never contains a slash, so it cannot shadow the paths above.
     path("<str:token>/", questionnaire.start, name="start"),
 ]

@@ -1,13 +1,17 @@
 """Wagtail admin hooks of the case-studies app: companies and contacts,
-interview requests and question sets, and the log actions of the interview
-state machine."""
+interview requests and question sets, the log actions of the interview
+state machine and of the company sign-off."""
 
+from django.contrib import messages
 from wagtail import hooks
+from wagtail.models import TaskState, WorkflowState
 from wagtail.snippets.models import register_snippet
 
 from .admin.companies import CompanyViewSetGroup
 from .admin.interviews import interview_request_viewset, question_set_viewset
 from .interview_states import LOG_ACTIONS
+from .models import CompanySignOffTask, SignOff
+from .signoffs import LOG_ACTIONS as SIGNOFF_LOG_ACTIONS
 
 # register_snippet registers the whole group: the company snippets and the
 # contact model viewset.
@@ -26,5 +30,22 @@ def register_question_set_viewset():
 
 @hooks.register("register_log_actions")
 def register_interview_log_actions(actions):
-    for action, (label, message) in LOG_ACTIONS.items():
+    for action, (label, message) in {**LOG_ACTIONS, **SIGNOFF_LOG_ACTIONS}.items():
         actions.register_action(action, label, message)
+
+
+@hooks.register("after_edit_page")
+@hooks.register("after_create_page")
+def explain_refused_signoff(request, page):
+    """A page the company cannot sign off comes straight back: say why, on the page it came from."""
+    state = WorkflowState.objects.for_instance(page).active().select_related("current_task_state").first()
+    task_state = state.current_task_state if state else None
+    if (
+        task_state is None
+        or state.status != WorkflowState.STATUS_NEEDS_CHANGES
+        or task_state.status != TaskState.STATUS_REJECTED
+        or not isinstance(task_state.task.specific, CompanySignOffTask)
+        or SignOff.objects.filter(task_state_id=task_state.pk).exists()
+    ):
+        return
+    messages.error(request, task_state.comment)
