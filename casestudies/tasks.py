@@ -125,3 +125,11 @@ def make_pending_thumbnails() -> int:
     for pk in pks:
         make_photo_thumbnail(pk)
     return len(pks)
+
+
+@shared_task(name="casestudies.tasks.company_signoff_deadlines", ignore_result=True)
+def company_signoff_deadlines() -> int:
+    """The company sign-off's one reminder, and noting deadlines that passed."""
+    from . import signoffs
+
+    return signoffs.send_due_reminders() + signoffs.mark_overdue()

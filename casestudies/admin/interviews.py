@@ -96,6 +96,7 @@ class InspectView(VisibleOnly, generic.InspectView):
             questions=interview.questions.select_related("answer").order_by("sort_order", "pk"),
             photos=interview.photos.all(),
             events=interview.events.select_related("recorded_by"),
+            sign_offs=interview.sign_offs.select_related("page", "overridden_by"),
             actions=[
                 (name, action.label) for name, action in ACTIONS.items() if action.is_allowed(interview)
             ],
