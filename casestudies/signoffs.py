@@ -39,7 +39,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
-from wagtail.models import Task, TaskState, Workflow, WorkflowTask
+from wagtail.models import TaskState, Workflow, WorkflowTask
 
 from . import emails, signoff_content, tokens
 from .models import (
@@ -300,7 +300,8 @@ def approve(sign_off: SignOff) -> SignOff:
         }
         task_state.approve(user=None, comment=comment)
         _queue_decision_emails(locked, content)
-    return _refreshed(sign_off, locked)
+    sign_off.refresh_from_db()
+    return sign_off
 
 
 def flag(sign_off: SignOff, flags: list[dict]) -> SignOff:
@@ -327,7 +328,8 @@ def flag(sign_off: SignOff, flags: list[dict]) -> SignOff:
         )
         task_state.reject(user=None, comment=comment)
         _queue_decision_emails(locked, content)
-    return _refreshed(sign_off, locked)
+    sign_off.refresh_from_db()
+    return sign_off
 
 
 def flags_text(flags: list[dict]) -> str:
@@ -387,11 +389,6 @@ def _claim(sign_off: SignOff, status: str, *, flags: list[dict] | None = None):
     for name, value in values.items():
         setattr(locked, name, value)
     return locked, task_state, content
-
-
-def _refreshed(stale: SignOff, fresh: SignOff) -> SignOff:
-    stale.refresh_from_db()
-    return fresh
 
 
 # The editors' step ---------------------------------------------------------------------------
@@ -673,7 +670,3 @@ def _date(value: datetime.date) -> str:
 def _shorten(text: str, length: int = 60) -> str:
     text = " ".join(text.split())
     return text if len(text) <= length else text[: length - 1] + "…"
-
-
-def is_signoff_task(task: Task | None) -> bool:
-    return task is not None and isinstance(task.specific, CompanySignOffTask)

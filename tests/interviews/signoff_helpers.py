@@ -42,6 +42,16 @@ def editorial_workflow_with_signoff() -> Workflow:
     return workflow
 
 
+def ensure_case_study_index():
+    """The case-study index, also in a database a transactional test flushed."""
+    from blog.demo import _root_page
+    from blog.models import HomePage
+    from tests.casestudies.factories import make_index
+
+    home = HomePage.objects.first() or _root_page().add_child(instance=HomePage(title="Start", slug="start"))
+    return make_index(home)
+
+
 def user_in(group_name: str, username: str, **fields):
     user = get_user_model().objects.filter(username=username).first()
     if user is None:

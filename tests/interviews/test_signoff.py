@@ -510,3 +510,62 @@ def test_export_and_erasure_cover_the_sign_off(client, study):
     assert sign_off.decided_by == privacy.ERASED_NAME and sign_off.decided_by_email == ""
     assert sign_off.token_revoked
     assert sign_off.snapshot["answers"]  # what was approved stays, without the person
+
+
+# In the Wagtail admin ----------------------------------------------------------------------------------------
+
+
+def test_an_editor_who_edits_while_approving_in_the_admin_asks_the_company_again(
+    client, study, people, django_capture_on_commit_callbacks
+):
+    from tests.casestudies.test_workflow import edit_form_data
+
+    interview, page = study
+    decide(client, opened(client, signoff_link(interview.contact.email)), "approve")
+    approved = current_sign_off(page)
+    client.force_login(people["editor"])
+    data = edit_form_data(client, page, "action-workflow-action")
+    data["workflow-action-name"] = "approve"
+    data["title"] = "Kundenzufriedenheit als Chefsache"
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("wagtailadmin_pages:edit", args=[page.pk]), data)
+
+    page.refresh_from_db()
+    assert not page.live
+    again = current_sign_off(page)
+    assert again.pk != approved.pk and again.status == SignOffStatus.PENDING
+    assert again.revision_id == page.latest_revision_id
+    assert again.revision.as_object().title == "Kundenzufriedenheit als Chefsache"
+    assert any(interview.contact.email in m.to for m in mail.outbox)
+
+
+def test_the_override_form_asks_for_a_reason(client, study, people, time_machine):
+    _interview, page = study
+    time_machine.move_to(timezone.now() + datetime.timedelta(days=8), tick=False)
+    task_state = WorkflowState.objects.for_instance(page).active().get().current_task_state
+    client.force_login(people["editor"])
+
+    response = client.get(
+        reverse("wagtailadmin_pages:workflow_action", args=[page.pk, "override", task_state.pk]),
+        headers={"x-requested-with": "XMLHttpRequest"},
+    )
+
+    assert response.status_code == 200
+    html = response.json()["html"]
+    assert 'name="reason"' in html and "Begründung" in html
+
+
+def test_editors_can_create_and_configure_the_task_in_the_admin(client):
+    from .factories import UserFactory
+
+    client.force_login(UserFactory(username="chefin", is_superuser=True))
+    url = reverse("wagtailadmin_workflows:add_task", args=["casestudies", "companysignofftask"])
+
+    form = client.get(url)
+    created = client.post(url, {"name": "Freigabe (kurz)", "reply_days": "3", "reminder_after_days": "1"})
+
+    assert form.status_code == 200 and 'name="reply_days"' in form.content.decode()
+    assert created.status_code == 302
+    assert CompanySignOffTask.objects.get(name="Freigabe (kurz)").reply_days == 3
