@@ -17,7 +17,6 @@ from wagtail.models import Workflow, WorkflowState
 from blog.models import Author
 from casestudies import interview_states, signoffs
 from casestudies.models import Answer, CaseStudyPage, InterviewRequest, InterviewStatus, SignOff
-from tests.casestudies.factories import make_image
 
 from .factories import InterviewRequestFactory
 
@@ -95,10 +94,22 @@ def edit_answer(page: CaseStudyPage, number: int, text: str, *, user=None) -> Ca
     return draft
 
 
+def photo(title: str):
+    """A library image large enough for every rendition width the templates ask for."""
+    from django.core.files.images import ImageFile
+    from wagtail.images import get_image_model
+    from wagtail.images.tests.utils import get_test_image_file
+
+    image = get_image_model()(title=title)
+    image.file = ImageFile(get_test_image_file(size=(1300, 900)), name=f"{title.lower()}.png")
+    image.save()
+    return image
+
+
 def add_photos(page, *, caption="Das Team im Callcenter", credit="Foto: Telefonica"):
     """A new revision with a hero image, an image block and a photo beside the first answer."""
     draft = type(page).objects.get(pk=page.pk).get_latest_revision_as_object()
-    hero, block_image, pair_image = make_image("Hero"), make_image("Block"), make_image("Paar")
+    hero, block_image, pair_image = photo("Hero"), photo("Block"), photo("Paar")
     raw = copy.deepcopy(list(draft.body.raw_data))
     first = next(block for block in raw if block["type"] == "interview")["value"]["pairs"][0]["value"]
     first.update(

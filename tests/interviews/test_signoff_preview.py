@@ -271,3 +271,18 @@ def test_after_the_decision_the_page_is_read_only_and_says_so(client, study):
     assert "Vielen Dank! Sie haben diesen Text am" in html
     assert "<textarea" not in html and "<form" not in html
     assert client.post(url, {"decision": "flag", "comment-general": "Doch nicht."}).status_code == 409
+
+
+def test_the_sign_off_page_is_valid_html(client, study):
+    from tests.html_checker import html_errors
+
+    _interview, _page, link = study
+    url = follow(client, link)["Location"]
+    pages = {"preview": client.get(url).content.decode()}
+    pages["errors"] = client.post(url, {"decision": "flag"}).content.decode()
+    client.post(url, {"decision": "flag", "comment-photo-1": "Anderes Titelbild, bitte."})
+    pages["decided"] = client.get(url).content.decode()
+
+    # The bundled checker predates fetchpriority (the hero image of every case study has it).
+    errors = [e for e in html_errors(pages) if "fetchpriority" not in e]
+    assert errors == []
