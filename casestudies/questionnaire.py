@@ -23,12 +23,19 @@ from .questionnaire_access import grant, granted_request
 from .questionnaire_forms import AnswersForm, DeclineForm, PhotoUploadForm, field_name
 
 
-def private_page(view):
+def private_page(view, referrer_policy: str = "same-origin"):
+    """No cache, no index, no Referer to anyone else.
+
+    Only the token link itself says `no-referrer`. The pages behind it say
+    `same-origin`: under `no-referrer` browsers send `Origin: null` with every
+    POST, which Django's CSRF check rightly refuses, so the contact could not
+    save. Their URLs hold no secret, and no Referer leaves the site either way."""
+
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
         response["Cache-Control"] = "no-store, private"
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = referrer_policy
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
 
@@ -53,7 +60,7 @@ def with_interview(view):
     return private_page(wrapped)
 
 
-@private_page
+@functools.partial(private_page, referrer_policy="no-referrer")
 @require_GET
 def start(request: HttpRequest, token: str) -> HttpResponse:
     interview = tokens.request_for_token(token)
