@@ -53,7 +53,15 @@ COMPANIES = [
         "industry": Industry.MOBILITY,
         "headquarters": "Kiel",
         "description": "Ein erfundener Reiseveranstalter für Fähr- und Bahnreisen in Skandinavien (Demo).",
-        "contacts": [{"name": "Social-Media-Team", "role": "Teamleitung Social Media", "language": "de"}],
+        "contacts": [
+            {
+                "name": "Social-Media-Team",
+                "role": "Teamleitung Social Media",
+                "language": "de",
+                # An invented company at a reserved domain: the demo can send it a request.
+                "email": "social-media@nordlicht-reisen.example",
+            }
+        ],
     },
 ]
 

@@ -48,6 +48,14 @@ def demo(db):
     return load()
 
 
+@pytest.fixture
+def full_demo(demo):
+    """Everything `manage.py load_demo` builds: the blog and the case studies."""
+    from casestudies.demo import load
+
+    return {**demo, **load()}
+
+
 def pytest_report_header(config):
     from django.conf import settings
 
