@@ -140,45 +140,72 @@ def _page_cache_ratio(latencies) -> str:
     return "\n".join(lines)
 
 
+def _round_ratios(result, ceiling) -> list[float]:
+    return [
+        run.requests_per_second / base.requests_per_second
+        for run, base in zip(result.runs, ceiling.runs, strict=True)
+    ]
+
+
 def _throughput(load) -> str:
     results = load["results"]
     ceiling = results[0]
     rows = []
     for result in results:
+        ratios = _round_ratios(result, ceiling)
         rows.append(
             [
                 result.target.name,
                 " / ".join(f"{run.requests_per_second:,.0f}" for run in result.runs),
-                f"{result.mean:,.0f}",
-                f"{result.mean / ceiling.mean:.2f}",
-                " / ".join(f"{run.p50_ms:.1f}" if run.p50_ms is not None else "–" for run in result.runs),
-                " / ".join(f"{run.p99_ms:.1f}" if run.p99_ms is not None else "–" for run in result.runs),
+                f"{statistics.median(run.requests_per_second for run in result.runs):,.0f}",
+                f"{statistics.median(ratios):.2f}",
+                f"{result.cpu_ms:.2f}",
+                " / ".join(f"{run.p50_ms:.0f}" if run.p50_ms is not None else "–" for run in result.runs),
+                " / ".join(f"{run.p99_ms:.0f}" if run.p99_ms is not None else "–" for run in result.runs),
                 str(sum(run.errors for run in result.runs)),
             ]
         )
-    cached = results[1]
-    per_round = [
-        c.requests_per_second / m.requests_per_second for c, m in zip(cached.runs, ceiling.runs, strict=True)
-    ]
+    cached, cached_ceiling = results[1], results[2]
+    ratios = _round_ratios(cached, ceiling)
+    hit_ratios = _round_ratios(cached, cached_ceiling)
     return "\n".join(
         [
             f"`{load['server']}` (sync workers, as in the Docker image; no access log), "
             f"load from `{load['tool']}` with {load['connections']} connections"
             f"{', ' + str(load['threads']) + ' thread' if 'wrk' in load['tool'] else ''}, "
             f"{load['duration']} s per run after a {load['warmup']} s warm-up per target, "
-            f"{load['rounds']} rounds with the targets taking turns. Every request sends "
-            "`X-Forwarded-Proto: https` (as the proxy does) and a browser's User-Agent (so the "
-            "page-view counter runs, one Redis round trip). The minimal view is mounted only in "
-            "`bench/urls.py`: it runs the same middleware (including the page cache's lookup, "
-            "which it then does not store) and returns `ok`.",
+            f"{load['rounds']} rounds with the targets taking turns (A B C, A B C, …), so that "
+            "whatever else the machine does falls on all of them alike; a ratio is taken per round "
+            "and the median of the rounds is given. Every request sends `X-Forwarded-Proto: https` "
+            "(as the proxy does) and a browser's User-Agent (so the page-view counter runs: one "
+            "Redis round trip). The minimal view is mounted only in `bench/urls.py`: it runs the "
+            "same middleware, including the page cache's lookup (two Redis round trips, a miss: "
+            "it is marked no-store), and returns `ok`; its twin *minimal view, page cache hit* is "
+            "stored by the page cache, so it is the least a cache hit can cost (a 3-byte body, no "
+            "page-view count). *Server CPU* is the CPU time of gunicorn's "
+            "master and workers during a run divided by its requests (median of the rounds): it "
+            "depends much less on what else the machine runs than requests per second do.",
             "",
             _table(
-                ["target", "req/s per round", "mean req/s", "÷ ceiling", "p50 ms", "p99 ms", "errors"],
+                [
+                    "target",
+                    "req/s per round",
+                    "median req/s",
+                    "÷ minimal",
+                    "server CPU ms/request",
+                    "p50 ms per round",
+                    "p99 ms per round",
+                    "errors",
+                ],
                 rows,
             ),
             "",
-            f"**Cached case study ÷ minimal view: {cached.mean / ceiling.mean:.2f}** "
-            f"(per round: {', '.join(f'{ratio:.2f}' for ratio in per_round)}).",
+            f"**Cached case study ÷ minimal view: {statistics.median(ratios):.2f} of the requests "
+            f"per second** (per round: {', '.join(f'{ratio:.2f}' for ratio in ratios)}); "
+            f"server CPU per request {cached.cpu_ms:.2f} ms against {ceiling.cpu_ms:.2f} ms "
+            f"({cached.cpu_ms / ceiling.cpu_ms:.2f}×). Against the minimal page-cache hit: "
+            f"{statistics.median(hit_ratios):.2f} of the requests per second, "
+            f"{cached.cpu_ms / cached_ceiling.cpu_ms:.2f}× the server CPU per request.",
         ]
     )
 

@@ -17,6 +17,7 @@ import time
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .latency import BROWSER
 
@@ -43,6 +44,7 @@ class Run:
     p99_ms: float | None
     errors: int
     requests: int
+    server_cpu_ms: float = 0.0  # gunicorn's CPU time (master and workers) per request
 
 
 @dataclass
@@ -53,6 +55,10 @@ class Result:
     @property
     def mean(self) -> float:
         return statistics.fmean(run.requests_per_second for run in self.runs)
+
+    @property
+    def cpu_ms(self) -> float:
+        return statistics.median(run.server_cpu_ms for run in self.runs)
 
 
 def wrk_version() -> str | None:
@@ -109,6 +115,17 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+    def cpu_seconds(self) -> float:
+        """User and system CPU time of the master and its workers so far."""
+        pids = [self.process.pid]
+        for task in Path(f"/proc/{self.process.pid}/task").iterdir():
+            pids += [int(pid) for pid in (task / "children").read_text().split()]
+        ticks = 0
+        for pid in pids:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        return ticks / os.sysconf("SC_CLK_TCK")
 
     def get(self, path: str, headers: dict[str, str] | None = None):
         url = self.base + path  # our own server, http only
@@ -197,15 +214,16 @@ def run(
         for number in range(rounds):
             for result in results:
                 log(f"throughput: round {number + 1}/{rounds}: {result.target.name}")
-                result.runs.append(
-                    load(
-                        server.base + result.target.path,
-                        {**HEADERS, **result.target.headers},
-                        duration=duration,
-                        connections=connections,
-                        threads=threads,
-                    )
+                cpu = server.cpu_seconds()
+                measured = load(
+                    server.base + result.target.path,
+                    {**HEADERS, **result.target.headers},
+                    duration=duration,
+                    connections=connections,
+                    threads=threads,
                 )
+                measured.server_cpu_ms = (server.cpu_seconds() - cpu) * 1000 / max(measured.requests, 1)
+                result.runs.append(measured)
     return {
         "tool": tool,
         "server": " ".join(server.command[2:]),
