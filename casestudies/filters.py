@@ -32,11 +32,15 @@ class CaseStudyFilter(django_filters.FilterSet):
     tag = django_filters.CharFilter(method="filter_tag", widget=forms.HiddenInput)
     year = django_filters.ChoiceFilter(field_name="date__year", label=_("Year"), empty_label=_("All"))
 
-    def __init__(self, data=None, queryset: QuerySet | None = None, **kwargs):
+    def __init__(self, data=None, queryset: QuerySet | None = None, *, year_choices=None, **kwargs):
         super().__init__(data, queryset=queryset, **kwargs)
         self._unfiltered = queryset
-        years = queryset.dates("date", "year", order="DESC") if queryset is not None else []
-        self.filters["year"].extra["choices"] = [(str(year.year), str(year.year)) for year in years]
+        if year_choices is None:
+            # A scan of every case study: done once per request (outcome_counts reuses it).
+            years = queryset.dates("date", "year", order="DESC") if queryset is not None else []
+            year_choices = [(str(year.year), str(year.year)) for year in years]
+        self._year_choices = year_choices
+        self.filters["year"].extra["choices"] = year_choices
 
     def filter_tag(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         # Tags hang on wagtailcore.Page; a join through the subclass fails on
@@ -50,7 +54,9 @@ class CaseStudyFilter(django_filters.FilterSet):
     def outcome_counts(self) -> list[dict[str, object]]:
         """Per outcome, how many case studies the other active filters leave:
         the numbers a reader sees beside each outcome link."""
-        others = CaseStudyFilter(self._without("outcome"), queryset=self._unfiltered)
+        others = CaseStudyFilter(
+            self._without("outcome"), queryset=self._unfiltered, year_choices=self._year_choices
+        )
         rows = dict(others.qs.order_by().values_list("outcome").annotate(n=Count("pk")))
         selected = self.form.cleaned_data.get("outcome") if self.is_bound else ""
         return [

@@ -105,6 +105,9 @@ def clean_photo(upload: UploadedFile) -> CleanPhoto:
                     _("The photo is damaged and cannot be read. Please upload it again.")
                 ) from None
             out = io.BytesIO()
+            # Pillow writes a JPEG comment from the image's own info unless told
+            # otherwise (a COM segment survives a plain re-encode): forget it all.
+            rgb.info = {}
             # No exif=, icc_profile= or xmp= arguments: the new file carries pixels only.
             rgb.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True)
             return CleanPhoto(content=out.getvalue(), width=rgb.width, height=rgb.height)

@@ -229,3 +229,7 @@ class ArticlePage(StoryPage):
     class Meta:
         verbose_name = _("article")
         verbose_name_plural = _("articles")
+        indexes = [
+            # The article index lists them newest first (date, then id).
+            models.Index(fields=["date", "page_ptr"], name="article_newest_first"),
+        ]

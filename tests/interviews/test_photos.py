@@ -40,7 +40,7 @@ def assert_clean_jpeg(content: bytes) -> Image.Image:
     assert image.format == "JPEG"
     assert image.mode == "RGB"
     assert len(image.getexif()) == 0
-    assert not {"exif", "icc_profile", "xmp"} & set(image.info)
+    assert not {"exif", "icc_profile", "xmp", "comment"} & set(image.info)
     assert b"GPS" not in content and b"Exif" not in content
     return image
 
@@ -63,6 +63,27 @@ def test_gps_and_exif_are_gone_from_what_is_kept(name):
     clean = photos.clean_photo(real(f"photos/{name}"))
 
     assert_clean_jpeg(clean.content)
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG"])
+def test_a_comment_in_the_file_is_not_kept(fmt):
+    # Pillow copies a decoded JPEG's COM segment (and a PNG's "comment" text)
+    # into the next JPEG it writes, unless the pipeline forgets it.
+    out = io.BytesIO()
+    if fmt == "JPEG":
+        Image.new("RGB", (64, 48), (1, 2, 3)).save(out, format="JPEG", comment=b"Standort 50.43N 7.83E")
+    else:
+        from PIL.PngImagePlugin import PngInfo
+
+        text = PngInfo()
+        text.add_text("comment", "Standort 50.43N 7.83E")
+        Image.new("RGB", (64, 48), (1, 2, 3)).save(out, format="PNG", pnginfo=text)
+    assert b"Standort" in out.getvalue()
+
+    clean = photos.clean_photo(upload(f"kommentar.{fmt.lower()}", out.getvalue()))
+
+    assert_clean_jpeg(clean.content)
+    assert b"Standort" not in clean.content
 
 
 def test_orientation_6_comes_out_portrait():
