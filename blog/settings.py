@@ -330,6 +330,11 @@ COMMENTS_HIDE_REMOVED = True
 # Rate limits count in the default cache (Redis in production, shared by all
 # web processes).
 RATELIMIT_USE_CACHE = "default"
+# How many reverse proxies of ours stand in front of the web server: the
+# client's address is read that many entries from the right of
+# X-Forwarded-For (0: the header is ignored, REMOTE_ADDR is the client).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+RATELIMIT_IP_META_KEY = "blog.client_address.client_ip"
 
 # Wagtail.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
