@@ -121,6 +121,12 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Two requests that write at once (an autosave and the Save button, two
+    # tabs) must wait for each other, not fail: a SQLite transaction that
+    # reads first cannot take the write lock while another one holds it, and
+    # fails at once with "database is locked". IMMEDIATE takes it at BEGIN.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,4 +1,5 @@
-"""Races that need real row locks: PostgreSQL only (SQLite ignores select_for_update)."""
+"""Races. Those that need real row locks run on PostgreSQL only (SQLite ignores
+select_for_update); two tabs saving at once must work on both."""
 
 from __future__ import annotations
 
@@ -7,13 +8,12 @@ import threading
 import pytest
 from django.core import mail
 from django.db import connection
+from django.test import Client
 
-from casestudies import interview_states, tasks
+from casestudies import interview_states, tasks, tokens
 from casestudies.models import Answer, ContactEvent, InterviewRequest, InterviewStatus, OutgoingEmail
 
 from .factories import InterviewRequestFactory
-
-pytestmark = pytest.mark.postgres
 
 
 def race(count: int, action) -> list:
@@ -38,6 +38,7 @@ def race(count: int, action) -> list:
     return results
 
 
+@pytest.mark.postgres
 def test_of_twenty_concurrent_submissions_exactly_one_wins(postgres, transactional_db):
     interview = InterviewRequestFactory(status=InterviewStatus.IN_PROGRESS)
     for question in interview.questions.all():
@@ -53,6 +54,7 @@ def test_of_twenty_concurrent_submissions_exactly_one_wins(postgres, transaction
     assert len([m for m in mail.outbox if m.to == [interview.contact.email]]) == 1
 
 
+@pytest.mark.postgres
 def test_two_relays_of_one_email_send_it_once(postgres, transactional_db):
     interview = InterviewRequestFactory()
     email = OutgoingEmail.objects.create(key="race", to="a@b.test", subject="s", text="t", request=interview)
@@ -63,3 +65,38 @@ def test_two_relays_of_one_email_send_it_once(postgres, transactional_db):
     assert len(mail.outbox) == 1
     email.refresh_from_db()
     assert (email.status, email.attempts) == ("sent", 1)
+
+
+# Through the questionnaire, as browsers send them ------------------------------------
+
+
+def contact_with_session(interview: InterviewRequest) -> tuple[Client, str]:
+    """A browser that followed the interview's link: its client and the questionnaire URL."""
+    raw = tokens.issue_token(interview)
+    interview.status = InterviewStatus.OPENED
+    interview.save()
+    browser = Client()
+    url = browser.get(f"/interview/{raw}/")["Location"]
+    assert browser.get(url).status_code == 200
+    return browser, url
+
+
+def same_browser(browser: Client) -> Client:
+    """Another tab: the same cookies, its own connection."""
+    tab = Client()
+    tab.cookies = browser.cookies
+    return tab
+
+
+def test_two_autosaves_at_the_same_moment_both_land(transactional_db):
+    interview = InterviewRequestFactory()
+    browser, url = contact_with_session(interview)
+    saves = [{"question": q.pk, "text": f"Automatisch {q.sort_order}."} for q in interview.questions.all()]
+
+    responses = race(2, lambda: same_browser(browser).post(url + "autosave/", saves.pop()))
+
+    assert [getattr(r, "status_code", r) for r in responses] == [200, 200], responses
+    assert set(Answer.objects.filter(question__request=interview).values_list("text", flat=True)) == {
+        "Automatisch 0.",
+        "Automatisch 1.",
+    }
