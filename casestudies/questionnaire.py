@@ -1,7 +1,7 @@
 """The public questionnaire a company contact reaches through a personal link.
 
 Outside the i18n URL patterns: it speaks the language of the request. Every
-page here is private (never cached, no Referer sent on), and every failure to
+page here is private (never cached, no Referer sent to other sites), and every failure to
 open one (wrong, expired, revoked link; a session that lost access) shows the
 same neutral page with status 404, which tells nothing about what exists."""
 
@@ -22,17 +22,33 @@ from .models import InterviewStatus as S
 from .questionnaire_access import grant, granted_request
 from .questionnaire_forms import AnswersForm, DeclineForm, PhotoUploadForm, field_name
 
+# The link and the neutral pages: nothing at all goes out as a Referer. The
+# pages behind the redirect hold forms, and a browser sends "Origin: null"
+# with a form posted from a no-referrer page, which Django's CSRF check
+# (rightly) refuses; so there the Referer stays on our own site, where the
+# URL names only the request's public id, and never leaves it.
+NO_REFERRER = "no-referrer"
+SAME_ORIGIN = "same-origin"
 
-def private_page(view):
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        response["Cache-Control"] = "no-store, private"
-        response["Referrer-Policy"] = "no-referrer"
-        response["X-Robots-Tag"] = "noindex, nofollow"
-        return response
 
-    return wrapped
+def private_page(view=None, *, referrer_policy: str = NO_REFERRER):
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            response = view(request, *args, **kwargs)
+            return _private(response, referrer_policy)
+
+        return wrapped
+
+    return decorate(view) if view is not None else decorate
+
+
+def _private(response: HttpResponse, referrer_policy: str = NO_REFERRER) -> HttpResponse:
+    response["Cache-Control"] = "no-store, private"
+    # The innermost decision stands: a neutral page keeps its no-referrer.
+    response.headers.setdefault("Referrer-Policy", referrer_policy)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
 
 
 def unavailable(request: HttpRequest) -> HttpResponse:
@@ -46,11 +62,11 @@ def with_interview(view):
     def wrapped(request, public_id: str, *args, **kwargs):
         interview = granted_request(request, public_id)
         if interview is None:
-            return unavailable(request)
+            return _private(unavailable(request))
         with translation.override(interview.language):
             return view(request, interview, *args, **kwargs)
 
-    return private_page(wrapped)
+    return private_page(wrapped, referrer_policy=SAME_ORIGIN)
 
 
 @private_page

@@ -19,9 +19,12 @@ from .helpers import send_and_get_link
 pytestmark = pytest.mark.django_db
 
 
-def assert_private(response):
+def assert_private(response, referrer="no-referrer"):
+    """Never stored; the link and the neutral pages send no Referer at all, the pages
+    with forms only to our own site (a form posted from a no-referrer page carries
+    "Origin: null", which the CSRF check refuses)."""
     assert response["Cache-Control"] == "no-store, private"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == referrer
 
 
 def fields(interview):
@@ -41,7 +44,7 @@ def test_the_link_is_exchanged_for_a_session_and_a_url_without_the_token(
     assert_private(response)
     page = client.get(response["Location"])
     assert page.status_code == 200
-    assert_private(page)
+    assert_private(page, "same-origin")
     assert token not in page.content.decode()
     interview.refresh_from_db()
     assert interview.status == InterviewStatus.OPENED
@@ -178,7 +181,7 @@ def test_autosave_needs_the_csrf_header_and_reports_progress(opened, interview, 
     assert saved.json()["progress"] == "1 von 3 beantwortet"
     assert saved.json()["message"].startswith("Gespeichert um")
     assert Answer.objects.get(question=question).text == "Mit Token."
-    assert_private(saved)
+    assert_private(saved, "same-origin")
 
 
 def test_autosave_refuses_a_question_of_another_request(client, opened):
@@ -270,3 +273,27 @@ def test_a_mail_scanner_without_cookies_does_not_count_as_opening(
     interview.refresh_from_db()
     assert interview.status == InterviewStatus.SENT
     assert not interview.events.filter(kind="opened").exists()
+
+
+def test_a_real_browsers_form_post_with_its_origin_header_passes_the_csrf_check(client, opened, interview):
+    # A browser sends "Origin: null" with a form posted from a no-referrer page, and
+    # Django refuses that; the pages with forms therefore keep the Referer on our site.
+    strict = Client(enforce_csrf_checks=True)
+    strict.cookies = client.cookies
+    page = strict.get(opened)
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode()).group(1)
+    first, _, _ = fields(interview)
+
+    refused = strict.post(
+        opened, {"csrfmiddlewaretoken": csrf, first: "x", "action": "save"}, HTTP_ORIGIN="null"
+    )
+    accepted = strict.post(
+        opened,
+        {"csrfmiddlewaretoken": csrf, first: "Mit Origin.", "action": "save"},
+        HTTP_ORIGIN="http://testserver",
+    )
+
+    assert page["Referrer-Policy"] == "same-origin"
+    assert refused.status_code == 403
+    assert accepted.status_code == 200
+    assert Answer.objects.get(question=fields(interview)[first]).text == "Mit Origin."
