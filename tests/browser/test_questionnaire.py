@@ -1,5 +1,5 @@
 """The questionnaire in a real browser, by keyboard: what the contact's
-browser really sends (an Origin header) must get through."""
+browser really sends (an Origin header, CRLF line breaks) must get through."""
 
 from __future__ import annotations
 
@@ -35,13 +35,15 @@ def test_a_keyboard_user_saves_and_submits_without_the_mouse(page, questionnaire
     first, second = questionnaire.questions.order_by("sort_order")
 
     tab_to(page, f"#id_answer_{first.pk}")
-    page.keyboard.type("Mit einem Tweet. Und dann mit vielen.")
+    page.keyboard.type("Mit einem Tweet.")
+    page.keyboard.press("Enter")
+    page.keyboard.type("Und dann mit vielen.")
     tab_to(page, "button[value=save]")
     with page.expect_navigation():
         page.keyboard.press("Enter")
 
     assert "Gespeichert. Sie können jederzeit" in page.content()
-    assert Answer.objects.get(question=first).text == "Mit einem Tweet. Und dann mit vielen."
+    assert Answer.objects.get(question=first).text == "Mit einem Tweet.\nUnd dann mit vielen."
 
     tab_to(page, f"#id_answer_{second.pk}")
     page.keyboard.type("Viel.")
@@ -54,7 +56,7 @@ def test_a_keyboard_user_saves_and_submits_without_the_mouse(page, questionnaire
     questionnaire.refresh_from_db()
     assert questionnaire.status == InterviewStatus.SUBMITTED
     assert sorted(Answer.objects.filter(question__request=questionnaire).values_list("text", flat=True)) == [
-        "Mit einem Tweet. Und dann mit vielen.",
+        "Mit einem Tweet.\nUnd dann mit vielen.",
         "Viel.",
     ]
 

@@ -88,6 +88,49 @@ def same_browser(browser: Client) -> Client:
     return tab
 
 
+@pytest.mark.postgres
+def test_twenty_concurrent_submits_through_the_questionnaire_exactly_one_wins(postgres, transactional_db):
+    interview = InterviewRequestFactory()
+    browser, url = contact_with_session(interview)
+    data = {f"answer_{q.pk}": f"Antwort {q.sort_order}." for q in interview.questions.all()} | {
+        "action": "submit"
+    }
+
+    responses = race(20, lambda: same_browser(browser).post(url, data))
+
+    # Every click ends on the thank-you page; none of them sees an error.
+    assert [getattr(r, "status_code", r) for r in responses] == [302] * 20, responses
+    assert {r["Location"] for r in responses} == {url}
+    interview.refresh_from_db()
+    assert interview.status == InterviewStatus.SUBMITTED
+    assert ContactEvent.objects.filter(request=interview, kind="submitted").count() == 1
+    assert len([m for m in mail.outbox if m.to == [interview.contact.email]]) == 1
+    assert sorted(Answer.objects.filter(question__request=interview).values_list("text", "is_final")) == [
+        ("Antwort 0.", True),
+        ("Antwort 1.", True),
+    ]
+
+
+@pytest.mark.parametrize("same_question", [False, True], ids=["different-questions", "same-question"])
+def test_two_tabs_saving_at_the_same_moment(transactional_db, same_question):
+    # On PostgreSQL the request's row lock orders them; on SQLite the write lock
+    # taken at BEGIN (settings: transaction_mode IMMEDIATE) makes one wait.
+    interview = InterviewRequestFactory()
+    browser, url = contact_with_session(interview)
+    first, second = (f"answer_{q.pk}" for q in interview.questions.order_by("sort_order"))
+    tab_b_field = first if same_question else second
+    posts = [{first: "Aus Tab A.", "action": "save"}, {tab_b_field: "Aus Tab B.", "action": "save"}]
+
+    responses = race(2, lambda: same_browser(browser).post(url, posts.pop()))
+
+    assert [getattr(r, "status_code", r) for r in responses] == [200, 200], responses
+    texts = set(Answer.objects.filter(question__request=interview).values_list("text", flat=True))
+    if same_question:
+        assert texts in ({"Aus Tab A."}, {"Aus Tab B."})  # the last write wins
+    else:
+        assert texts == {"Aus Tab A.", "Aus Tab B."}
+
+
 def test_two_autosaves_at_the_same_moment_both_land(transactional_db):
     interview = InterviewRequestFactory()
     browser, url = contact_with_session(interview)
