@@ -306,6 +306,9 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+# The questionnaire explains a failed form in the contact's language; other
+# pages get Django's own page.
+CSRF_FAILURE_VIEW = "casestudies.questionnaire.csrf_failure"
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 # Subdomains are already included for a year; preload also protects the
@@ -340,6 +343,11 @@ COMMENTS_HIDE_REMOVED = True
 # Rate limits count in the default cache (Redis in production, shared by all
 # web processes).
 RATELIMIT_USE_CACHE = "default"
+# How many reverse proxies of ours stand in front of the web server: the
+# client's address is read that many entries from the right of
+# X-Forwarded-For (0: the header is ignored, REMOTE_ADDR is the client).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+RATELIMIT_IP_META_KEY = "blog.client_address.client_ip"
 
 # Wagtail.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}

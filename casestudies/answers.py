@@ -2,7 +2,10 @@
 
 Answers are saved under the request's row lock, so a save that races a
 submission either lands before it (and is submitted) or is refused; a final
-answer is never changed."""
+answer is never changed. A page carries the submission round it was made in
+(how many times the answers were submitted before): a form from before the
+last submission, sent again after the editors asked for changes, is refused
+instead of quietly writing the old answers over the questions they reopened."""
 
 from __future__ import annotations
 
@@ -15,6 +18,11 @@ from django.utils.translation import gettext
 from . import interview_states
 from .models import Answer, Channel, ContactEvent, Direction, EventKind, InterviewRequest, InterviewStatus
 
+# The request has reached the editors; the contact's page shows the thank-you.
+SUBMITTED_STATUSES = frozenset(
+    {InterviewStatus.SUBMITTED, InterviewStatus.ACCEPTED, InterviewStatus.PUBLISHED}
+)
+
 # One "saved" entry in the contact log per this interval, however often autosave fires.
 SAVED_EVENT_INTERVAL = datetime.timedelta(minutes=10)
 
@@ -22,6 +30,25 @@ SAVED_EVENT_INTERVAL = datetime.timedelta(minutes=10)
 class AnswersLocked(Exception):
     def __init__(self):
         super().__init__(gettext("These answers can no longer be changed."))
+
+
+class AnswersStale(Exception):
+    """The form was made before the answers were last submitted."""
+
+
+def submission_round(interview: InterviewRequest) -> int:
+    return ContactEvent.objects.filter(request=interview, kind=EventKind.SUBMITTED).count()
+
+
+def unanswered_question_ids(interview: InterviewRequest) -> set[int]:
+    answered = {
+        question_id
+        for question_id, text in Answer.objects.filter(question__request=interview).values_list(
+            "question_id", "text"
+        )
+        if text.strip()
+    }
+    return set(interview.questions.values_list("pk", flat=True)) - answered
 
 
 def editable_question_ids(interview: InterviewRequest) -> set[int]:
@@ -35,14 +62,17 @@ def editable_question_ids(interview: InterviewRequest) -> set[int]:
     return {pk for pk in interview.questions.values_list("pk", flat=True) if pk not in final}
 
 
-def save_answers(interview: InterviewRequest, texts: dict[int, str]) -> int:
+def save_answers(interview: InterviewRequest, texts: dict[int, str], *, page_round: int | None = None) -> int:
     """Store the given draft texts (question id -> text); returns how many changed.
 
-    Raises AnswersLocked when the request or one of the answers is final."""
+    Raises AnswersLocked when the request or one of the answers is final, and
+    AnswersStale when `page_round` (the page's submission round) is not the current one."""
     with transaction.atomic():
         locked = InterviewRequest.objects.select_for_update().get(pk=interview.pk)
         if locked.status not in interview_states.EDITABLE:
             raise AnswersLocked()
+        if page_round is not None and page_round != submission_round(locked):
+            raise AnswersStale()
         editable = editable_question_ids(locked)
         if any(question_id not in editable for question_id in texts):
             raise AnswersLocked()

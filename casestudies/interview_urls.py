@@ -11,6 +11,7 @@ urlpatterns = [
     path("r/<str:public_id>/autosave/", questionnaire.autosave, name="autosave"),
     path("r/<str:public_id>/photos/", questionnaire.upload_photos, name="photos"),
     path("r/<str:public_id>/decline/", questionnaire.decline, name="decline"),
+    path("", questionnaire.missing, name="missing"),
     # Last: a token never contains a slash, so it cannot shadow the paths above.
     path("<str:token>/", questionnaire.start, name="start"),
 ]

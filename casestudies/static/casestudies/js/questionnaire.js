@@ -27,9 +27,15 @@
       credentials: "same-origin",
       headers: { "X-CSRFToken": tokenInput ? tokenInput.value : "", "X-Requested-With": "fetch" }
     }).then(function (response) {
-      return response.json().then(function (data) {
+      // An answer from something other than our view (a proxy's error page) is no reason to say "offline".
+      return response.json().catch(function () {
+        return { ok: false, message: form.getAttribute("data-error-message") };
+      }).then(function (data) {
         say(data.message || "");
         if (data.ok && progress && data.progress) { progress.textContent = data.progress; }
+        // The Save button then leaves this answer alone unless it is changed again (see AnswersForm).
+        var shown = form.querySelector('input[name="' + textarea.name + '_shown"]');
+        if (data.ok && shown && data.shown) { shown.value = data.shown; }
       });
     }).catch(function () {
       say(form.getAttribute("data-offline-message") || "");
