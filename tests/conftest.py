@@ -61,6 +61,26 @@ def demo(db):
 
 
 @pytest.fixture
+def editorial_roles(db):
+    """(Request it after the demo: it grants on the pages there are.)
+
+    The groups, permissions and moderation workflow the data migrations set
+    up. A transactional test runs after others have flushed the database, which
+    empties what migrations wrote; the migrations' own steps (idempotent) put it
+    back, so the test meets the roles a fresh site has."""
+    import importlib
+
+    from django.apps import apps
+
+    for name in (
+        "0003_editorial_roles_and_workflow",
+        "0004_moderation_and_blog_permissions",
+        "0006_interview_permissions",
+    ):
+        importlib.import_module(f"casestudies.migrations.{name}").forwards(apps, None)
+
+
+@pytest.fixture
 def full_demo(demo):
     """Everything `manage.py load_demo` builds: the blog and the case studies."""
     from casestudies.demo import load

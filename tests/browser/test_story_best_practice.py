@@ -29,7 +29,7 @@ CONTACT_EMAIL = "social-media@nordlicht-reisen.example"
 
 
 def test_a_company_answers_and_the_interview_is_published(
-    live_server, full_demo, browser, screenshot, settings
+    live_server, full_demo, editorial_roles, browser, screenshot, settings
 ):
     base = settings.SITE_BASE_URL = settings.WAGTAILADMIN_BASE_URL = live_server.url
     make_user("autorin", "Authors", author_slug="miriam-hoffmann")
