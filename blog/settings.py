@@ -326,7 +326,8 @@ CONTENT_SECURITY_POLICY = {
     "EXCLUDE_URL_PREFIXES": ["/admin/", "/django-admin/"],
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "img-src": ["'self'", "data:", *env.list("CSP_IMG_SRC", default=[])],
+        # blob: the questionnaire previews the photos a contact picked before uploading them.
+        "img-src": ["'self'", "data:", "blob:", *env.list("CSP_IMG_SRC", default=[])],
         "style-src": ["'self'"],
         "script-src": ["'self'"],
         "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],

@@ -20,7 +20,7 @@ import functools
 import logging
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve
 from django.utils import formats, timezone, translation
@@ -414,6 +414,18 @@ def upload_photos(request: HttpRequest, interview: InterviewRequest) -> HttpResp
         "count": len(stored)
     }
     return _page(request, interview, _answers_form(interview), message=message)
+
+
+@with_interview
+@require_GET
+def photo_thumbnail(request: HttpRequest, interview: InterviewRequest, photo_id: int) -> HttpResponse:
+    """The contact's own upload, small, for the list of photos; private like the rest."""
+    photo = interview.photos.filter(pk=photo_id).exclude(thumbnail="").first()
+    if photo is None:
+        raise Http404
+    response = FileResponse(photo.thumbnail.open("rb"), content_type="image/jpeg")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @with_interview

@@ -79,3 +79,31 @@ def test_errors_take_the_focus_and_the_page_has_no_axe_violations(page, question
     assert f"id_answer_{second.pk}-error" in page.get_attribute(f"#id_answer_{second.pk}", "aria-describedby")
     assert page.input_value(f"#id_answer_{first.pk}") == "Nur die erste."
     assert axe_violations(page) == []
+
+
+def test_picked_photos_are_previewed_before_and_after_the_upload(page, questionnaire, screenshot):
+    from tests.interviews.helpers import sample_image
+
+    page.locator("input[type=file]").set_input_files(
+        [str(sample_image("photos/gps-nikon-coolpix.jpg")), str(sample_image("photos/iphone.heic"))]
+    )
+    preview = page.locator("#photo-preview")
+    assert "Ausgewählte Fotos: 2" in preview.inner_text()
+    # The JPEG is shown as it is; the HEIC, which Chromium cannot draw, by name.
+    assert preview.locator("img").count() == 1
+    assert preview.locator("img").evaluate("img => img.decode().then(() => img.naturalWidth)") == 640
+    assert "iphone.heic" in preview.inner_text() and "keine Vorschau" in preview.inner_text()
+    screenshot("picked")
+
+    page.get_by_role("textbox", name="Bildnachweis").fill("Foto: Firma")
+    page.locator("input[name=consent]").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Hochladen").click()
+
+    thumbnails = page.locator(".photo-list img")
+    assert thumbnails.count() == 2
+    widths = thumbnails.evaluate_all(
+        "imgs => Promise.all(imgs.map(i => i.decode().then(() => i.naturalWidth)))"
+    )
+    assert all(width > 0 for width in widths)
+    screenshot("uploaded")

@@ -54,3 +54,49 @@
     });
   });
 })();
+
+// Previews of the photos picked for upload, before they are sent. Formats the
+// browser cannot show (HEIC on most desktops) are listed by name; the server
+// makes their preview after the upload.
+(function () {
+  "use strict";
+  var input = document.querySelector("input[type=file][name=files]");
+  var preview = document.getElementById("photo-preview");
+  if (!input || !preview || !window.URL || !URL.createObjectURL) { return; }
+  var shown = ["image/jpeg", "image/png", "image/webp"];
+  var urls = [];
+
+  function size(bytes) {
+    return bytes >= 1048576 ? (bytes / 1048576).toFixed(1) + " MB" : Math.max(1, Math.round(bytes / 1024)) + " KB";
+  }
+
+  input.addEventListener("change", function () {
+    urls.forEach(function (url) { URL.revokeObjectURL(url); });
+    urls = [];
+    preview.textContent = "";
+    var files = Array.prototype.slice.call(input.files || []);
+    preview.hidden = files.length === 0;
+    if (!files.length) { return; }
+    var heading = document.createElement("p");
+    heading.textContent = (preview.getAttribute("data-selected") || "") + " " + files.length;
+    preview.appendChild(heading);
+    var list = document.createElement("ul");
+    files.forEach(function (file) {
+      var item = document.createElement("li");
+      if (shown.indexOf(file.type) !== -1) {
+        var img = document.createElement("img");
+        var url = URL.createObjectURL(file);
+        urls.push(url);
+        img.src = url;
+        img.alt = "";
+        item.appendChild(img);
+      }
+      var label = document.createElement("span");
+      label.textContent = file.name + " (" + size(file.size) + ")" +
+        (shown.indexOf(file.type) === -1 ? " – " + (preview.getAttribute("data-no-preview") || "") : "");
+      item.appendChild(label);
+      list.appendChild(item);
+    });
+    preview.appendChild(list);
+  });
+})();
