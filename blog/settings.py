@@ -270,6 +270,9 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 EMAIL_FILE_PATH = env.path("EMAIL_FILE_PATH", default=VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Casebook <redaktion@casebook.test>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Seconds an SMTP connection may wait for the server at each step. Django's
+# default is to wait forever: a hung mail server would hold a worker process.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 if env.str("EMAIL_URL", default=""):
     _email = env.email_url("EMAIL_URL")
     # django-environ reads TLS only from the scheme (smtp+tls://); the query
@@ -369,3 +372,7 @@ INTERVIEW_PHOTO_MAX_PIXELS = env.int("INTERVIEW_PHOTO_MAX_PIXELS", default=40_00
 INTERVIEW_PHOTO_MAX_FILES = env.int("INTERVIEW_PHOTO_MAX_FILES", default=20)
 # An outgoing email is given up (status failed) after this many attempts.
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+# A relay holds an outgoing email this long while it sends it; if its process
+# dies meanwhile, another relay sends the email once the lease has run out.
+# It must outlast the slowest send (EMAIL_TIMEOUT bounds each SMTP step).
+OUTBOX_SEND_LEASE_SECONDS = env.int("OUTBOX_SEND_LEASE_SECONDS", default=300)

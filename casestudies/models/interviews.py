@@ -356,10 +356,14 @@ class ContactEvent(models.Model):
 
 class OutgoingEmail(models.Model):
     """The transactional outbox: written with the change that causes it, relayed
-    after commit and by the beat sweep, marked sent exactly once."""
+    after commit and by the beat sweep, claimed by one relay at a time and
+    marked sent once (casestudies/tasks.py says what a crash mid-send means)."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
+        # Claimed by a relay that is sending it; next_attempt_at is when the
+        # claim (lease) runs out and another relay may take the row.
+        SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
