@@ -121,6 +121,19 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            # A transaction takes the write lock when it begins. SQLite cannot
+            # turn a reader into a writer while another connection writes: it
+            # fails at once with "database is locked", whatever the timeout.
+            # It also stands in for the row locks SQLite does not have, so
+            # concurrent saves of one questionnaire run one after the other.
+            "transaction_mode": "IMMEDIATE",
+            # Seconds a connection waits for the lock before it gives up.
+            "timeout": 20,
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -118,7 +118,7 @@ def questionnaire(request: HttpRequest, interview: InterviewRequest) -> HttpResp
         return _page(request, interview, form, status=400)
     # What was written is kept even if the submission is not complete yet.
     try:
-        answers.save_answers(interview, form.texts())
+        answers.save_answers(interview, form.texts(), answers.Revision.from_post(request.POST))
     except answers.AnswersLocked as locked:
         return _page(request, interview, _answers_form(interview), status=409, message=str(locked))
     if not submitting:
@@ -148,7 +148,8 @@ def questionnaire(request: HttpRequest, interview: InterviewRequest) -> HttpResp
 @with_interview
 @require_POST
 def autosave(request: HttpRequest, interview: InterviewRequest) -> JsonResponse:
-    """One field at a time, from the questionnaire's script (CSRF header required)."""
+    """One field at a time, from the questionnaire's script (CSRF header
+    required), with the tab's revision: a stale save is answered as saved."""
     try:
         question_id = int(request.POST.get("question", ""))
     except ValueError:
@@ -161,7 +162,11 @@ def autosave(request: HttpRequest, interview: InterviewRequest) -> JsonResponse:
     if field_name(question) in form.errors:
         return JsonResponse({"ok": False, "message": " ".join(form.errors[field_name(question)])}, status=400)
     try:
-        answers.save_answers(interview, {question.pk: form.cleaned_data[field_name(question)]})
+        answers.save_answers(
+            interview,
+            {question.pk: form.cleaned_data[field_name(question)]},
+            answers.Revision.from_post(request.POST),
+        )
     except answers.AnswersLocked as locked:
         return JsonResponse({"ok": False, "message": str(locked)}, status=409)
     answered = interview.questions.filter(answer__isnull=False).exclude(answer__text="").count()

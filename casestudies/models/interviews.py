@@ -214,6 +214,10 @@ class Answer(models.Model):
     text = models.TextField(_("answer"), blank=True)
     is_final = models.BooleanField(_("final"), default=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Which save wrote the text: the questionnaire tab that sent it and that
+    # tab's sequence number (see answers.Revision). Empty for saves without.
+    revision_tab = models.CharField(max_length=40, blank=True, default="", editable=False)
+    revision_seq = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("answer")
