@@ -122,14 +122,17 @@ DATABASES = {
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # Two requests writing at once (an autosave and a Save click) must wait for
-    # each other, not fail with "database is locked": IMMEDIATE transactions take
-    # the write lock up front instead of upgrading a read lock mid-way; WAL lets
-    # readers go on while one writes.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        transaction_mode="IMMEDIATE",
-        timeout=20,
-        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        {
+            # A transaction takes the write lock when it begins. SQLite cannot
+            # turn a reader into a writer while another connection writes: it
+            # fails at once with "database is locked", whatever the timeout.
+            # It also stands in for the row locks SQLite does not have, so
+            # concurrent saves of one questionnaire run one after the other.
+            "transaction_mode": "IMMEDIATE",
+            # Seconds a connection waits for the lock before it gives up.
+            "timeout": 20,
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -280,6 +283,9 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 EMAIL_FILE_PATH = env.path("EMAIL_FILE_PATH", default=VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Casebook <redaktion@casebook.test>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Seconds an SMTP connection may wait for the server at each step. Django's
+# default is to wait forever: a hung mail server would hold a worker process.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 if env.str("EMAIL_URL", default=""):
     _email = env.email_url("EMAIL_URL")
     # django-environ reads TLS only from the scheme (smtp+tls://); the query
@@ -388,3 +394,7 @@ INTERVIEW_PHOTO_MAX_PIXELS = env.int("INTERVIEW_PHOTO_MAX_PIXELS", default=40_00
 INTERVIEW_PHOTO_MAX_FILES = env.int("INTERVIEW_PHOTO_MAX_FILES", default=20)
 # An outgoing email is given up (status failed) after this many attempts.
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+# A relay holds an outgoing email this long while it sends it; if its process
+# dies meanwhile, another relay sends the email once the lease has run out.
+# It must outlast the slowest send (EMAIL_TIMEOUT bounds each SMTP step).
+OUTBOX_SEND_LEASE_SECONDS = env.int("OUTBOX_SEND_LEASE_SECONDS", default=300)

@@ -310,7 +310,12 @@ def questionnaire(request: HttpRequest, interview: InterviewRequest) -> HttpResp
     # What is valid is kept, even when another answer has an error or the
     # submission is not complete yet.
     try:
-        saved = answers.save_answers(interview, posted.texts(), page_round=posted.posted_round())
+        saved = answers.save_answers(
+            interview,
+            posted.texts(),
+            answers.Revision.from_post(request.POST),
+            page_round=posted.posted_round(),
+        )
     except answers.AnswersLocked:
         return _closed(request, interview)
     except answers.AnswersStale:
@@ -344,7 +349,8 @@ def _autosave_refused(request, interview: InterviewRequest, refused: Exception) 
 @with_interview
 @require_POST
 def autosave(request: HttpRequest, interview: InterviewRequest) -> JsonResponse:
-    """One field at a time, from the questionnaire's script (CSRF header required)."""
+    """One field at a time, from the questionnaire's script (CSRF header
+    required), with the tab's revision: a stale save is answered as saved."""
     try:
         question_id = int(request.POST.get("question", ""))
     except ValueError:
@@ -358,7 +364,7 @@ def autosave(request: HttpRequest, interview: InterviewRequest) -> JsonResponse:
         return JsonResponse({"ok": False, "message": " ".join(form.errors[field_name(question)])}, status=400)
     text = form.cleaned_data[field_name(question)]
     try:
-        answers.save_answers(interview, {question.pk: text})
+        answers.save_answers(interview, {question.pk: text}, answers.Revision.from_post(request.POST))
     except answers.AnswersLocked as locked:
         return JsonResponse({"ok": False, "message": str(locked)}, status=409)
     answered = interview.questions.filter(answer__isnull=False).exclude(answer__text="").count()

@@ -215,6 +215,40 @@ def test_autosave_refuses_a_question_of_another_request(client, opened):
     assert not Answer.objects.exists()
 
 
+def test_an_autosave_that_arrives_after_a_newer_one_from_the_same_tab_changes_nothing(
+    client, opened, interview
+):
+    question = interview.questions.order_by("sort_order").first()
+    url = opened + "autosave/"
+
+    def autosave(text, tab, seq):
+        response = client.post(
+            url, {"question": question.pk, "text": text, "revision_tab": tab, "revision_seq": seq}
+        )
+        assert response.status_code == 200 and response.json()["ok"], response.content
+        return Answer.objects.get(question=question).text
+
+    assert autosave("Zweite Fassung", "tab-a", 2) == "Zweite Fassung"
+    assert autosave("Erste Fassung", "tab-a", 1) == "Zweite Fassung", "the older save arrived late"
+    assert autosave("Dritte Fassung", "tab-a", 3) == "Dritte Fassung"
+    assert autosave("Aus dem anderen Tab", "tab-b", 1) == "Aus dem anderen Tab"
+    assert autosave("Ohne Zahl", "tab-a", "") == "Ohne Zahl", "a save without a revision applies"
+
+
+def test_the_save_button_wins_over_an_autosave_sent_before_it(client, opened, interview):
+    first, *others = interview.questions.order_by("sort_order")
+    data = {f"answer_{q.pk}": "" for q in others}
+    client.post(
+        opened, {**data, f"answer_{first.pk}": "Vollständig.", "revision_tab": "tab-a", "revision_seq": 7}
+    )
+    client.post(
+        opened + "autosave/",
+        {"question": first.pk, "text": "Vollstä", "revision_tab": "tab-a", "revision_seq": 6},
+    )
+
+    assert Answer.objects.get(question=first).text == "Vollständig."
+
+
 def test_declining_with_a_reason_tells_the_owner(
     client, opened, interview, django_capture_on_commit_callbacks
 ):

@@ -15,12 +15,22 @@
   var tokenInput = form.querySelector("input[name=csrfmiddlewaretoken]");
   var timers = {};
 
+  // Every save names this tab and carries a number that grows with each
+  // save, so the server keeps the newest text of an answer even when the
+  // network delivers an older save after a newer one.
+  var tab = "t" + Date.now().toString(36) + Math.random().toString(36).slice(2, 10);
+  var seq = 0;
+  function revision() { seq += 1; return { revision_tab: tab, revision_seq: String(seq) }; }
+
   function say(text) { if (status) { status.textContent = text; } }
 
   function save(textarea) {
     var body = new FormData();
+    var rev = revision();
     body.append("question", textarea.getAttribute("data-question"));
     body.append("text", textarea.value);
+    body.append("revision_tab", rev.revision_tab);
+    body.append("revision_seq", rev.revision_seq);
     fetch(url, {
       method: "POST",
       body: body,
@@ -41,6 +51,21 @@
       say(form.getAttribute("data-offline-message") || "");
     });
   }
+
+  // The Save and Submit buttons are newer than any autosave still under way.
+  form.addEventListener("submit", function () {
+    var rev = revision();
+    Object.keys(rev).forEach(function (name) {
+      var input = form.querySelector("input[name=" + name + "]");
+      if (!input) {
+        input = document.createElement("input");
+        input.type = "hidden";
+        input.name = name;
+        form.appendChild(input);
+      }
+      input.value = rev[name];
+    });
+  });
 
   Array.prototype.forEach.call(form.querySelectorAll("textarea[data-question]:not([readonly])"), function (textarea) {
     textarea.addEventListener("input", function () {
