@@ -115,4 +115,3 @@ def test_the_compiled_catalogue_is_up_to_date(tmp_path, app, language):
     committed = _catalogue_of_mo(ROOT / app / "locale" / language / "LC_MESSAGES" / "django.mo")
     assert fresh == committed
     assert fresh, "an empty catalogue"
-
