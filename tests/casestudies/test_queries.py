@@ -102,3 +102,14 @@ def test_company_page_queries_do_not_grow(client, index):
             index, company=company, feed_image=make_image(), authors=[AuthorFactory(), AuthorFactory()]
         )
     assert count_queries(client, "/unternehmen/konstant/") == few
+
+
+def test_home_page_queries_do_not_grow_with_case_studies(client, index):
+    # The home page lists the newest stories of every kind: case-study cards
+    # (company, outcome, hero image) must not cost a query each.
+    add_case_studies(index, 2)
+    few = count_queries(client, "/")
+    add_case_studies(index, 20)
+    html = client.get("/").content.decode()
+    assert html.count("card card--failure") == 9  # the nine newest stories
+    assert count_queries(client, "/") == few
