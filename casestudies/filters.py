@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from blog.models import PageTag, Series
 
-from .models import Company, Industry, Outcome
+from .models import Industry, Outcome
+from .models.pages import published_companies
 
 FILTER_NAMES = ("outcome", "industry", "company", "series", "year", "tag")
 
@@ -22,8 +23,12 @@ class CaseStudyFilter(django_filters.FilterSet):
     industry = django_filters.ChoiceFilter(
         field_name="company__industry", choices=Industry.choices, label=_("Industry"), empty_label=_("All")
     )
+    # Only companies readers can find a case study of (and a page for).
     company = django_filters.ModelChoiceFilter(
-        queryset=Company.objects.all(), to_field_name="slug", label=_("Company"), empty_label=_("All")
+        queryset=lambda request: published_companies(),
+        to_field_name="slug",
+        label=_("Company"),
+        empty_label=_("All"),
     )
     series = django_filters.ModelChoiceFilter(
         queryset=Series.objects.all(), to_field_name="slug", label=_("Series"), empty_label=_("All")
