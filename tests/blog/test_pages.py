@@ -240,3 +240,20 @@ def test_an_embedded_frame_without_a_title_gets_one():
         html_code
         == '<iframe title="Spot &quot;A&quot;" src="https://www.youtube-nocookie.com/embed/x"></iframe>'
     )
+
+
+def test_the_public_pages_share_one_small_stylesheet(client):
+    from pathlib import Path
+
+    from django.contrib.staticfiles import finders
+
+    from tests.public_pages import PUBLIC_PATHS, load_site_demo
+
+    load_site_demo()
+    for path in PUBLIC_PATHS:
+        sheets = re.findall(r'<link rel="stylesheet" href="([^"]+)"', html(client.get(path)))
+        assert sheets == ["/static/css/casebook.css"], path
+    assert Path(finders.find("css/casebook.css")).stat().st_size < 16 * 1024
+    # No style attributes or inline style blocks beside it (the CSP forbids them too).
+    page = html(client.get("/fallstudien/1und1-einladung-ohne-antwort/"))
+    assert "<style" not in page and " style=" not in page
