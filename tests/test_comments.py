@@ -201,3 +201,26 @@ def test_the_comment_html_email_escapes_the_readers_text(client, demo, django_ca
     html = message.alternatives[0][0]
     assert "<script>" not in html and "<b>Mallory</b>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_case_studies_take_comments_the_same_way(client, demo, settings, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from casestudies import demo as casestudies_demo
+
+    settings.PAGE_CACHE_SECONDS = 300
+    study = casestudies_demo.load()["failure"]
+    page = client.get(study.url).content.decode()
+    assert f'href="/kommentare/{study.pk}/"' in page
+    assert client.get(f"/kommentare/{study.pk}/").status_code == 200
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post(client, study, comment="Typisch.").status_code == 302
+    assert "Typisch." not in client.get(study.url).content.decode()
+    (message,) = mail.outbox  # to Jan Berger, the case study's author
+    assert message.to == ["admin@casebook.test"]
+    assert "1&1: Eine Einladung und dann Funkstille" in message.subject
+
+    Comment.objects.update(is_public=True)
+    Comment.objects.get().save()  # approval as the admin saves it: empties the page cache
+    assert "Typisch." in client.get(study.url).content.decode()
