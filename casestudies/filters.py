@@ -9,6 +9,7 @@ import django_filters
 from django import forms
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from blog.models import PageTag, Series
 
@@ -31,7 +32,11 @@ class CaseStudyFilter(django_filters.FilterSet):
         empty_label=_("All"),
     )
     series = django_filters.ModelChoiceFilter(
-        queryset=Series.objects.all(), to_field_name="slug", label=_("Series"), empty_label=_("All")
+        queryset=Series.objects.all(),
+        to_field_name="slug",
+        # The one series a case study belongs to; the menu's "Series" is plural in German.
+        label=pgettext_lazy("the one series a story belongs to", "Series"),
+        empty_label=_("All"),
     )
     # Tag links on case-study pages lead here; kept hidden, but it survives paging.
     tag = django_filters.CharFilter(method="filter_tag", widget=forms.HiddenInput)

@@ -115,3 +115,24 @@ def test_the_compiled_catalogue_is_up_to_date(tmp_path, app, language):
     committed = _catalogue_of_mo(ROOT / app / "locale" / language / "LC_MESSAGES" / "django.mo")
     assert fresh == committed
     assert fresh, "an empty catalogue"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_apps_agree_on_strings_they_share(language):
+    """Django merges the catalogues and the first in LOCALE_PATHS wins: a
+    string both apps translate differently shows only one of them, silently.
+    Where the meanings differ, a context (pgettext) keeps them apart."""
+    catalogues = [polib.pofile(str(po_path(ROOT, app, language))) for app in APPS]
+    translations = [
+        {
+            (e.msgctxt or "", e.msgid): e.msgstr or str(sorted(e.msgstr_plural.items()))
+            for e in c
+            if not e.obsolete
+        }
+        for c in catalogues
+    ]
+    first, second = translations
+    disagreements = {
+        key: (first[key], second[key]) for key in first.keys() & second.keys() if first[key] != second[key]
+    }
+    assert disagreements == {}

@@ -58,3 +58,12 @@ def test_the_language_switch_keeps_the_page_and_its_filters(client, demo):
     assert 'href="/en/fallstudien/?outcome=failure"' in switch
     english = client.get("/en/fallstudien/?outcome=failure").content.decode()
     assert 'href="/fallstudien/?outcome=failure"' in english.split('class="language-switch"', 1)[1]
+
+
+def test_the_series_filter_speaks_of_one_series(client, demo):
+    from casestudies import demo as casestudies_demo
+
+    casestudies_demo.load()
+    german = client.get("/fallstudien/").content.decode()
+    assert '<label for="id_series">Serie</label>' in german
+    assert '<label for="id_series">Series</label>' in client.get("/en/fallstudien/").content.decode()
