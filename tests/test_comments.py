@@ -224,3 +224,32 @@ def test_case_studies_take_comments_the_same_way(client, demo, settings, django_
     Comment.objects.update(is_public=True)
     Comment.objects.get().save()  # approval as the admin saves it: empties the page cache
     assert "Typisch." in client.get(study.url).content.decode()
+
+
+def test_an_editor_removing_a_comment_hides_it_at_once(client, demo, settings):
+    settings.PAGE_CACHE_SECONDS = 300
+    post(client, demo["article"], comment="Erst sichtbar, dann entfernt.")
+    comment = Comment.objects.get()
+    comment.is_public = True
+    comment.save()
+    assert "Erst sichtbar, dann entfernt." in client.get(ARTICLE).content.decode()  # cached now
+
+    comment.is_removed = True
+    comment.save()
+    assert "Erst sichtbar, dann entfernt." not in client.get(ARTICLE).content.decode()
+
+    comment.is_removed = False
+    comment.save()
+    assert "Erst sichtbar, dann entfernt." in client.get(ARTICLE).content.decode()
+    comment.delete()
+    assert "Erst sichtbar, dann entfernt." not in client.get(ARTICLE).content.decode()
+
+
+def test_a_new_comment_waiting_for_approval_leaves_the_cache_alone(client, demo, settings):
+    from blog.page_cache import CACHE_HIT_HEADER
+
+    settings.PAGE_CACHE_SECONDS = 300
+    reader = Client(HTTP_USER_AGENT="Googlebot/2.1")
+    reader.get(ARTICLE)
+    post(client, demo["article"], comment="Wartet.")
+    assert reader.get(ARTICLE)[CACHE_HIT_HEADER] == "hit"
