@@ -124,3 +124,15 @@ def test_the_language_links_lead_to_the_same_page(demo, reader):
     english = reader.get("/en/artikel/kundenzufriedenheit-als-werbefigur/")
     assert english.status_code == 200
     assert 'href="/artikel/kundenzufriedenheit-als-werbefigur/"' in english.content.decode()
+
+
+def test_renaming_a_company_empties_the_cache(demo, reader):
+    from casestudies import demo as casestudies_demo
+
+    company = casestudies_demo.load()["companies"]["1und1"]
+    for path in ("/fallstudien/", "/unternehmen/1und1/"):
+        assert reader.get(path)[CACHE_HIT_HEADER] == "miss"
+    company.name = "1&1 Telecom GmbH"
+    company.save()
+    for path in ("/fallstudien/", "/unternehmen/1und1/"):
+        assert "1&amp;1 Telecom GmbH" in reader.get(path).content.decode()
