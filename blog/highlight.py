@@ -22,7 +22,7 @@ EXCERPT_LENGTH = 220
 def query_terms(query: str) -> list[str]:
     """The words of a query worth marking, longest first (so that a longer
     word wins over a shorter one it contains)."""
-    words = {word.casefold() for word in re.findall(r"\w+", query) if len(word) >= MIN_TERM_LENGTH}
+    words = {word.lower() for word in re.findall(r"\w+", query) if len(word) >= MIN_TERM_LENGTH}
     return sorted(words, key=lambda word: (-len(word), word))
 
 

@@ -87,3 +87,16 @@ def test_marking_never_lets_markup_through(client, demo):
     assert "&lt;b&gt;<mark>Fundsache</mark>&lt;/b&gt; &amp; mehr" in page
     assert "Ein &lt;i&gt;<mark>Fundsache</mark>&lt;/i&gt;-Text." in page
     assert "<b>" not in page and "<i>" not in page
+
+
+def test_marking_is_case_blind_and_keeps_the_text_as_written():
+    from blog.highlight import highlight, query_terms
+
+    assert (
+        highlight("Die STRASSE und die Straße", query_terms("straße"))
+        == "Die STRASSE und die <mark>Straße</mark>"
+    )
+    assert highlight("Kundendienst, kundendienstlich", query_terms("KUNDENDIENST")) == (
+        "<mark>Kundendienst</mark>, <mark>kundendienst</mark>lich"
+    )
+    assert highlight("a < b", query_terms("a")) == "a &lt; b"  # one letter is not worth marking
