@@ -366,6 +366,8 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAIL_DATE_FORMAT = "%d.%m.%Y"
 WAGTAIL_DATETIME_FORMAT = "%d.%m.%Y %H:%M"
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
+# YouTube (privacy-enhanced) and Vimeo only: what the CSP's frame-src allows.
+WAGTAILEMBEDS_FINDERS = [{"class": "blog.embeds"}]
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 LOGGING = {

@@ -29,18 +29,20 @@ def queue_email(
     language: str,
     request: InterviewRequest | None = None,
     contains_secret: bool = False,
+    template_dir: str = "casestudies/emails",
 ) -> OutgoingEmail | None:
     """Write one logical email to the outbox (once per key) and relay it after commit.
 
-    `template` names casestudies/emails/<template>_subject.txt, .txt and .html."""
+    `template` names <template_dir>/<template>_subject.txt, .txt and .html.
+    `contains_secret` empties the stored bodies once the email is sent."""
     if not to:
         logger.warning("No address for email %s: not queued", key)
         return None
     with translation.override(language):
         context = {**context, "site_name": settings.WAGTAIL_SITE_NAME}
-        subject = " ".join(render_to_string(f"casestudies/emails/{template}_subject.txt", context).split())
-        text = render_to_string(f"casestudies/emails/{template}.txt", context)
-        html = render_to_string(f"casestudies/emails/{template}.html", context)
+        subject = " ".join(render_to_string(f"{template_dir}/{template}_subject.txt", context).split())
+        text = render_to_string(f"{template_dir}/{template}.txt", context)
+        html = render_to_string(f"{template_dir}/{template}.html", context)
     email, created = OutgoingEmail.objects.get_or_create(
         key=key,
         defaults={

@@ -9,10 +9,12 @@ import django_filters
 from django import forms
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from blog.models import PageTag, Series
 
-from .models import Company, Industry, Outcome
+from .models import Industry, Outcome
+from .models.pages import published_companies
 
 FILTER_NAMES = ("outcome", "industry", "company", "series", "year", "tag")
 
@@ -22,11 +24,19 @@ class CaseStudyFilter(django_filters.FilterSet):
     industry = django_filters.ChoiceFilter(
         field_name="company__industry", choices=Industry.choices, label=_("Industry"), empty_label=_("All")
     )
+    # Only companies readers can find a case study of (and a page for).
     company = django_filters.ModelChoiceFilter(
-        queryset=Company.objects.all(), to_field_name="slug", label=_("Company"), empty_label=_("All")
+        queryset=lambda request: published_companies(),
+        to_field_name="slug",
+        label=_("Company"),
+        empty_label=_("All"),
     )
     series = django_filters.ModelChoiceFilter(
-        queryset=Series.objects.all(), to_field_name="slug", label=_("Series"), empty_label=_("All")
+        queryset=Series.objects.all(),
+        to_field_name="slug",
+        # The one series a case study belongs to; the menu's "Series" is plural in German.
+        label=pgettext_lazy("the one series a story belongs to", "Series"),
+        empty_label=_("All"),
     )
     # Tag links on case-study pages lead here; kept hidden, but it survives paging.
     tag = django_filters.CharFilter(method="filter_tag", widget=forms.HiddenInput)

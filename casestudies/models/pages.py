@@ -45,6 +45,15 @@ def case_study_listing(queryset: QuerySet) -> QuerySet:
     )
 
 
+def published_companies() -> QuerySet:
+    """Companies with at least one published case study: the only ones the
+    public site names. A company the editors only approached (an interview
+    request, no story yet) stays out of sight."""
+    from .companies import Company
+
+    return Company.objects.filter(pk__in=CaseStudyPage.objects.live().public().values("company_id"))
+
+
 class CaseStudyIndexPage(Page):
     intro = models.TextField(_("introduction"), blank=True)
 

@@ -124,3 +124,18 @@ def test_company_page_queries_do_not_grow(client, index):
             index, company=company, feed_image=make_image(), authors=[AuthorFactory(), AuthorFactory()]
         )
     assert count_queries(client, "/unternehmen/konstant/") == few
+
+
+def test_home_page_queries_do_not_grow_with_case_studies(client, demo, index):
+    # The home page lists the newest stories of every kind: case-study cards
+    # (company, outcome, hero image) must not cost a query each. Each page
+    # type costs its own queries, so both kinds are on the page both times.
+    from tests.factories import make_article
+
+    add_case_studies(index, 2)
+    few = count_queries(client, "/")
+    add_case_studies(index, 20)
+    make_article(demo["article_index"], title="Neuester Artikel", authors=[AuthorFactory()])
+    html = client.get("/").content.decode()
+    assert html.count("card card--failure") == 8 and "Neuester Artikel" in html  # the nine newest
+    assert count_queries(client, "/") == few
