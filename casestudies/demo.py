@@ -17,7 +17,16 @@ from django.utils import timezone
 from blog.models import ArticlePage, Author, Authorship, HomePage, Series
 
 from .blocks import key_figure, timeline_event
-from .models import CaseStudyIndexPage, CaseStudyPage, Company, CompanyContact, Industry, Outcome
+from .models import (
+    CaseStudyIndexPage,
+    CaseStudyPage,
+    Company,
+    CompanyContact,
+    Industry,
+    Outcome,
+    QuestionSet,
+    QuestionSetItem,
+)
 
 SERIES_SLUG = "chief-social-media-officer"
 FIRST_ARTICLE_SLUG = "kundenzufriedenheit-als-werbefigur"
@@ -44,7 +53,15 @@ COMPANIES = [
         "industry": Industry.MOBILITY,
         "headquarters": "Kiel",
         "description": "Ein erfundener Reiseveranstalter für Fähr- und Bahnreisen in Skandinavien (Demo).",
-        "contacts": [{"name": "Social-Media-Team", "role": "Teamleitung Social Media", "language": "de"}],
+        "contacts": [
+            {
+                "name": "Social-Media-Team",
+                "role": "Teamleitung Social Media",
+                "language": "de",
+                # An invented company at a reserved domain: the demo can send it a request.
+                "email": "social-media@nordlicht-reisen.example",
+            }
+        ],
     },
 ]
 
@@ -140,6 +157,23 @@ def _failure_body(first_article: ArticlePage | None) -> list[tuple[str, object]]
     ]
 
 
+# The series' standard questions: a new interview request for the series starts with these.
+SERIES_QUESTION_SET = "Chief Social Media Officer: Standardfragen"
+SERIES_QUESTIONS = [
+    (
+        "Seit wann gibt es bei Ihnen eine Verantwortliche oder einen Verantwortlichen für Social Media, "
+        "und wem berichtet diese Rolle?",
+        "",
+    ),
+    ("Wie schnell antworten Sie auf Fragen und Kritik in sozialen Netzwerken?", "Werktags, am Wochenende"),
+    ("Wer darf im Namen des Unternehmens antworten – und braucht es dafür eine Freigabe?", ""),
+    ("Welches Gespräch im Netz hat Ihnen am meisten beigebracht?", ""),
+    ("Woran messen Sie, ob Ihr Social-Media-Engagement wirkt?", "Kennzahlen, gern mit Beispielen"),
+    ("Was war Ihr größter Fehler, und was haben Sie daraus gelernt?", ""),
+    ("Welchen Rat geben Sie einem Unternehmen, das gerade anfängt?", ""),
+]
+
+
 BEST_PRACTICE_BODY = [
     (
         "text",
@@ -204,6 +238,7 @@ def load() -> dict[str, object]:
     index = _index_page(home)
     companies = {data["slug"]: _company(data) for data in COMPANIES}
     series = Series.objects.filter(slug=SERIES_SLUG).first()
+    question_set = _question_set(series)
     first_article = ArticlePage.objects.filter(slug=FIRST_ARTICLE_SLUG).first()
     failure = _case_study(
         index,
@@ -239,7 +274,20 @@ def load() -> dict[str, object]:
         "companies": companies,
         "failure": failure,
         "best_practice": best_practice,
+        "question_set": question_set,
     }
+
+
+def _question_set(series: Series | None) -> QuestionSet:
+    existing = QuestionSet.objects.filter(name=SERIES_QUESTION_SET).first()
+    if existing:
+        return existing
+    question_set = QuestionSet.objects.create(name=SERIES_QUESTION_SET, series=series)
+    QuestionSetItem.objects.bulk_create(
+        QuestionSetItem(question_set=question_set, text=text, help_text=help_text, sort_order=order)
+        for order, (text, help_text) in enumerate(SERIES_QUESTIONS)
+    )
+    return question_set
 
 
 def _index_page(home: HomePage) -> CaseStudyIndexPage:

@@ -11,9 +11,15 @@ urlpatterns = [
     path("r/<str:public_id>/", questionnaire.questionnaire, name="questionnaire"),
     path("r/<str:public_id>/autosave/", questionnaire.autosave, name="autosave"),
     path("r/<str:public_id>/photos/", questionnaire.upload_photos, name="photos"),
+    path(
+        "r/<str:public_id>/photos/<int:photo_id>/thumbnail/",
+        questionnaire.photo_thumbnail,
+        name="photo_thumbnail",
+    ),
     path("r/<str:public_id>/decline/", questionnaire.decline, name="decline"),
     path("freigabe/s/<str:public_id>/", signoff_views.review, name="signoff"),
     path("freigabe/<str:token>/", signoff_views.start, name="signoff_start"),
+    path("", questionnaire.missing, name="missing"),
     # Last: a token never contains a slash, so it cannot shadow the paths above.
     path("<str:token>/", questionnaire.start, name="start"),
 ]

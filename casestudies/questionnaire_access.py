@@ -9,6 +9,8 @@ the session's access."""
 
 from __future__ import annotations
 
+import secrets
+
 from django.http import HttpRequest
 
 from . import tokens
@@ -32,6 +34,21 @@ def _granted_hash(http_request: HttpRequest, key: str, public_id: str) -> str | 
 
 def grant(http_request: HttpRequest, interview: InterviewRequest) -> None:
     _grant(http_request, SESSION_KEY, interview.public_id, interview.token_hash)
+
+
+def granted_public_id(http_request: HttpRequest, raw_token: str) -> str | None:
+    """The request this session already opened with this very link, if any.
+
+    Following one's own link again is no guess: it needs no database query
+    and is never rate-limited. Whether the link still works is checked on the
+    page it leads to."""
+    if not raw_token or len(raw_token) > tokens.MAX_TOKEN_LENGTH:
+        return None
+    token_hash = tokens.hash_token(raw_token)
+    for public_id, granted_hash in http_request.session.get(SESSION_KEY, {}).items():
+        if secrets.compare_digest(granted_hash, token_hash):
+            return public_id
+    return None
 
 
 def granted_request(http_request: HttpRequest, public_id: str) -> InterviewRequest | None:

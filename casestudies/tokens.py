@@ -18,14 +18,22 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import logging
+import math
 import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django_ratelimit.core import get_usage
+
+from blog.client_address import address_key
 
 from .models import InterviewRequest, InterviewStatus, SignOff
+
+logger = logging.getLogger("casebook")
 
 # 32 bytes = 256 bits of randomness; token_urlsafe makes 43 characters of them.
 TOKEN_BYTES = 32
@@ -139,6 +147,70 @@ def request_for_token(raw: str) -> InterviewRequest | None:
     if request is None or not is_usable(request, token_hash):
         return None
     return request
+
+
+# Guessing ------------------------------------------------------------------
+#
+# A token has 256 bits: nobody finds one by trying. The limits below make a
+# flood of wrong links cheap to refuse and visible, and cap how often one
+# address can test links it half knows (a link with a character or two
+# mangled). They count wrong links only, per client network (a keyed hash of
+# it, in the shared cache; see blog.client_address):
+# - over WRONG_LINKS_RATE, wrong links get the "too many attempts" page
+#   instead of "this link does not work"; a right link still opens, so the
+#   real contact behind the same address (an office, a mobile carrier's
+#   shared address) is not locked out by someone else's guessing;
+# - over BLOCK_RATE, links from that network are refused altogether for the
+#   rest of the hour, right ones included: by then it is a search, and a
+#   right link must not end it. A browser that opened its link before is
+#   not affected (questionnaire_access.granted_public_id), nor is the
+#   questionnaire itself, which needs the session, not the link.
+WRONG_LINKS_RATE = "10/10m"
+BLOCK_RATE = "100/h"
+_WRONG_GROUP = "interview-links-wrong"
+_BLOCK_GROUP = "interview-links-block"
+
+
+@dataclass(frozen=True)
+class Limited:
+    """Why a link from this network is refused for now, and for how long."""
+
+    retry_after: int  # seconds
+
+    @property
+    def minutes(self) -> int:
+        return max(1, math.ceil(self.retry_after / 60))
+
+
+def _usage(http_request: HttpRequest, group: str, rate: str, *, increment: bool) -> dict | None:
+    usage = get_usage(http_request, group=group, key=address_key, rate=rate, increment=increment)
+    if usage is None or usage["limit"] == 0:
+        # Rate limits switched off, or the cache out of reach (django-ratelimit
+        # then reports limit 0). A dead cache must not lock contacts out.
+        return None
+    return usage
+
+
+def _limited(usage: dict | None) -> Limited | None:
+    if usage is None or not usage["should_limit"]:
+        return None
+    return Limited(retry_after=max(1, usage["time_left"]))
+
+
+def links_blocked(http_request: HttpRequest) -> Limited | None:
+    """Whether this network tried so many wrong links that no link opens from it for now."""
+    return _limited(_usage(http_request, _BLOCK_GROUP, BLOCK_RATE, increment=False))
+
+
+def count_wrong_link(http_request: HttpRequest) -> Limited | None:
+    """Count a link that opened nothing; returns the limit if this network is now over it."""
+    wrong = _usage(http_request, _WRONG_GROUP, WRONG_LINKS_RATE, increment=True)
+    block = _usage(http_request, _BLOCK_GROUP, BLOCK_RATE, increment=True)
+    for usage, what in ((wrong, "wrong-link"), (block, "block")):
+        if usage is not None and usage["count"] == usage["limit"] + 1:
+            # Once per window, and without the address: the log is no address store.
+            logger.warning("Questionnaire links: one network is over the %s limit", what)
+    return _limited(block) or _limited(wrong)
 
 
 def questionnaire_url(raw: str) -> str:

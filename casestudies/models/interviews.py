@@ -237,6 +237,10 @@ class Answer(models.Model):
     text = models.TextField(_("answer"), blank=True)
     is_final = models.BooleanField(_("final"), default=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Which save wrote the text: the questionnaire tab that sent it and that
+    # tab's sequence number (see answers.Revision). Empty for saves without.
+    revision_tab = models.CharField(max_length=40, blank=True, default="", editable=False)
+    revision_seq = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("answer")
@@ -397,10 +401,14 @@ class ContactEvent(models.Model):
 
 class OutgoingEmail(models.Model):
     """The transactional outbox: written with the change that causes it, relayed
-    after commit and by the beat sweep, marked sent exactly once."""
+    after commit and by the beat sweep, claimed by one relay at a time and
+    marked sent once (casestudies/tasks.py says what a crash mid-send means)."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
+        # Claimed by a relay that is sending it; next_attempt_at is when the
+        # claim (lease) runs out and another relay may take the row.
+        SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 

@@ -10,6 +10,9 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        # A worker imports every app's tasks.py when it starts; this command
+        # must do so itself, or the tasks are not registered.
+        app.loader.import_default_modules()
         for name, entry in app.conf.beat_schedule.items():
             app.tasks[entry["task"]].apply(args=entry.get("args", ()), kwargs=entry.get("kwargs", {}))
             self.stdout.write(f"ran {name}")

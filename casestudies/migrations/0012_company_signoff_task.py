@@ -29,7 +29,7 @@ def forwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("casestudies", "0008_company_signoff"),
+        ("casestudies", "0011_company_signoff"),
         ("casestudies", "0003_editorial_roles_and_workflow"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]
