@@ -1,7 +1,7 @@
 """The best-practice path of the story, in Chromium, as its people take it:
 an author sends questions from the series' question set, the company contact
 answers over two visits and sends a phone photo, the author accepts, an
-editor approves, and a reader finds the interview with the photo and its
+company signs the final text off, an editor approves, and a reader finds the interview with the photo and its
 credit. Screenshots of every step land in test-artifacts/screenshots/."""
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ from playwright.sync_api import expect
 
 from casestudies.models import InterviewRequest, InterviewStatus
 from tests.interviews.helpers import sample_image
+from tests.interviews.signoff_helpers import editorial_workflow_with_signoff
 
+from .signoff import contact_signs_off
 from .story import (
     answer,
     create_interview_request,
@@ -32,6 +34,8 @@ def test_a_company_answers_and_the_interview_is_published(
     live_server, full_demo, editorial_roles, browser, screenshot, settings
 ):
     base = settings.SITE_BASE_URL = settings.WAGTAILADMIN_BASE_URL = live_server.url
+    # The company signs the text off before the editors approve it (issue 7).
+    editorial_workflow_with_signoff()
     make_user("autorin", "Authors", author_slug="miriam-hoffmann")
     make_user("redakteur", "Editors")
 
@@ -112,12 +116,20 @@ def test_a_company_answers_and_the_interview_is_published(
     expect(page.locator(".messages")).to_contain_text(re.compile("eingereicht|submitted"))
     shot("submitted-for-review", page)
 
+    # The company reads the text as it will be published and approves it.
+    signoff_page = browser.new_context(locale="de-DE", viewport={"width": 1000, "height": 900}).new_page()
+    confirmation = contact_signs_off(
+        signoff_page, to=CONTACT_EMAIL, expect_changes=False, screenshot=lambda step: shot(step, signoff_page)
+    )
+    assert "Vielen Dank" in confirmation or "freigegeben" in confirmation
+    signoff_page.context.close()
+
     # An editor approves it in the workflow; it goes live.
     editor = log_in(browser, base, "redakteur")
     editor.page.goto(f"{base}/admin/pages/{study.pk}/edit/")
     shot("editor-reviews", editor.page)
     editor.page.locator(".footer__container .dropdown-toggle, [data-w-dropdown-target='toggle']").last.click()
-    editor.page.get_by_role("button", name="Freigeben und Veröffentlichen", exact=True).click()
+    editor.page.get_by_role("button", name=re.compile(r"^Freigeben( und Veröffentlichen)?$")).click()
     expect(editor.page.locator(".messages")).to_contain_text(re.compile(r"\w"))
     study.refresh_from_db()
     assert study.live
