@@ -20,6 +20,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from ..blocks import story_blocks
+from ..forms import StoryPageForm
 
 PAGE_SIZE = 12
 
@@ -137,6 +138,8 @@ class StoryPage(Page):
         related_name="+",
         help_text=_("Shown on cards, in feeds and when the page is shared."),
     )
+
+    base_form_class = StoryPageForm
 
     story_panels = [
         MultiFieldPanel(

@@ -171,3 +171,20 @@ def test_an_author_cannot_unpublish_an_editor_can(client, live_case):
     assert not live_case.live
     client.logout()
     assert client.get(live_case.url).status_code == 404
+
+
+def test_an_editor_approving_without_changes_writes_no_new_revision(client, draft):
+    """The date's callable default once made every save a change: approving in
+    the editor wrote a revision, which a re-approval workflow counts as an edit."""
+    draft.get_workflow().start(draft, user_in("Authors", "autorin"))
+    revisions = draft.revisions.count()
+    client.force_login(user_in("Editors", "redakteur"))
+    data = edit_form_data(client, draft, "action-workflow-action")
+    data["workflow-action-name"] = "approve"
+
+    response = client.post(reverse("wagtailadmin_pages:edit", args=[draft.pk]), data)
+
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.live
+    assert draft.revisions.count() == revisions
