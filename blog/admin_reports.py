@@ -1,15 +1,17 @@
-"""The "Page views" report in the Wagtail admin: views in the last 30 days and
-in all, and the rank, for every published story."""
+"""The "Page views" report in the Wagtail admin: for every published story its
+rank, views in the last 30 days and in all, and its comments (approved, and
+waiting for an editor)."""
 
 from __future__ import annotations
 
 import datetime
 
-from django.db.models import IntegerField, OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, Count, IntegerField, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Cast, Coalesce
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_comments import get_model as get_comment_model
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.reports import PageReportView
@@ -27,14 +29,31 @@ def _views_since(day: datetime.date | None):
     return Coalesce(Subquery(total, output_field=IntegerField()), Value(0))
 
 
+def _comments(*, approved: bool):
+    # Comments point at their page by content type and a text primary key.
+    rows = get_comment_model().objects.filter(
+        content_type=OuterRef("content_type"),
+        object_pk=Cast(OuterRef("pk"), output_field=CharField()),
+        is_public=approved,
+        is_removed=False,
+    )
+    total = rows.order_by().values("object_pk").annotate(total=Count("pk")).values("total")
+    return Coalesce(Subquery(total, output_field=IntegerField()), Value(0))
+
+
 class PageViewsReportView(PageReportView):
     page_title = _("Page views")
     header_icon = "view"
     index_url_name = "casebook_page_views_report"
     index_results_url_name = "casebook_page_views_report_results"
     results_template_name = "blog/admin/page_views_results.html"
-    list_export = ["title", "views_30_days", "views_total", "url"]
-    export_headings = {"views_30_days": _("Views (30 days)"), "views_total": _("Views (all time)")}
+    list_export = ["title", "views_30_days", "views_total", "comments", "comments_waiting", "url"]
+    export_headings = {
+        "views_30_days": _("Views (30 days)"),
+        "views_total": _("Views (all time)"),
+        "comments": _("Comments"),
+        "comments_waiting": _("Awaiting approval"),
+    }
     any_permission_required = ["add", "change", "publish"]
 
     def get_queryset(self):
@@ -43,7 +62,12 @@ class PageViewsReportView(PageReportView):
             Page.objects.live()
             .type(*story_page_models())
             .select_related("content_type")
-            .annotate(views_30_days=_views_since(cutoff), views_total=_views_since(None))
+            .annotate(
+                views_30_days=_views_since(cutoff),
+                views_total=_views_since(None),
+                comments=_comments(approved=True),
+                comments_waiting=_comments(approved=False),
+            )
             .order_by("-views_30_days", "-views_total", "title")
         )
         return super().get_queryset()

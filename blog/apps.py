@@ -39,16 +39,17 @@ class BlogConfig(AppConfig):
         )
 
     def _connect_page_cache_invalidation(self) -> None:
+        from django.apps import apps
         from django.db.models.signals import post_delete, post_save
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
-        from .models import Author, Series
         from .page_cache import invalidate_all
 
         for signal in (page_published, page_unpublished, post_page_move):
             signal.connect(invalidate_all, dispatch_uid=f"page-cache-{signal!r}")
-        # Names of authors and series show on many pages at once.
-        for model in (Author, Series):
+        # Names of authors, series and companies show on many pages at once.
+        for label in ("blog.Author", "blog.Series", "casestudies.Company"):
+            model = apps.get_model(label)
             post_save.connect(invalidate_all, sender=model, dispatch_uid=f"page-cache-save-{model.__name__}")
             post_delete.connect(
                 invalidate_all, sender=model, dispatch_uid=f"page-cache-delete-{model.__name__}"

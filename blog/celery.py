@@ -41,4 +41,9 @@ app.conf.beat_schedule = {
         "task": "casestudies.tasks.expire_overdue_requests",
         "schedule": crontab(minute="*/5"),
     },
+    # The company's sign-off of a case study: one reminder, then the deadline.
+    "casestudies-company-signoff-deadlines": {
+        "task": "casestudies.tasks.company_signoff_deadlines",
+        "schedule": crontab(minute="*/5"),
+    },
 }

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -58,7 +59,10 @@ def post_comment(request):
             },
             status=429,
         )
-    return library_post_comment(request, next=f"{redirect('blog:comment_done').url}?seite={page.pk}")
+    # The comment and the emails to the story's authors (outbox rows) are
+    # stored together or not at all.
+    with transaction.atomic():
+        return library_post_comment(request, next=f"{redirect('blog:comment_done').url}?seite={page.pk}")
 
 
 @never_cache

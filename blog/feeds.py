@@ -1,5 +1,6 @@
-"""RSS and Atom feeds of the stories: all of them, or one author's or one
-series' (the same Feed class, narrowed by the URL)."""
+"""RSS and Atom feeds of the stories: all of them, or one section's (the
+articles, the case studies), one author's or one series' (the same Feed
+class, narrowed by the URL)."""
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -8,9 +9,10 @@ from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from wagtail.models import Page
 
 from .models import Author, Series
-from .models.pages import live_stories, stories_by, stories_in, with_listing_data
+from .models.pages import live_sections, live_stories, stories_by, stories_in, with_listing_data
 
 FEED_SIZE = 30
 
@@ -22,7 +24,14 @@ FEED_KINDS = {"autoren": Author, "serien": Series}
 class StoryFeed(Feed):
     feed_type = Rss201rev2Feed
 
-    def get_object(self, request, kind: str | None = None, slug: str | None = None):
+    def get_object(
+        self, request, kind: str | None = None, slug: str | None = None, section: str | None = None
+    ):
+        if section is not None:
+            page = live_sections().filter(slug=section).first()
+            if page is None:
+                raise Http404(f"No section {section!r}")
+            return page.specific
         if kind is None:
             return None
         model = FEED_KINDS.get(kind)
@@ -34,6 +43,8 @@ class StoryFeed(Feed):
         return f"Casebook – {obj}" if obj else "Casebook"
 
     def link(self, obj) -> str:
+        if isinstance(obj, Page):
+            return obj.get_url()
         return obj.get_absolute_url() if obj else "/"
 
     def description(self, obj) -> str:
@@ -41,6 +52,8 @@ class StoryFeed(Feed):
             return _("Stories by %(name)s on Casebook") % {"name": obj.name}
         if isinstance(obj, Series):
             return _("Stories of the series %(name)s on Casebook") % {"name": obj.name}
+        if isinstance(obj, Page):
+            return _("%(section)s on Casebook") % {"section": obj.title}
         return _("Case studies and articles from Casebook")
 
     def items(self, obj):
@@ -49,6 +62,8 @@ class StoryFeed(Feed):
             stories = stories_by(obj, stories)
         elif isinstance(obj, Series):
             stories = stories_in(obj, stories)
+        elif isinstance(obj, Page):
+            stories = stories.descendant_of(obj)
         # Authors and tags of every item come with the listing prefetches.
         return list(with_listing_data(stories)[:FEED_SIZE])
 

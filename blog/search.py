@@ -1,9 +1,11 @@
-"""The public search: Wagtail search over published stories."""
+"""The public search: Wagtail search over published stories (articles and
+case studies), each hit with the reader's words marked."""
 
 from django.core.paginator import Page as ResultPage
 from django.core.paginator import Paginator
 from wagtail.models import Page
 
+from .highlight import excerpt, highlight, query_terms, story_texts
 from .models.pages import PAGE_SIZE, live_stories, story_page_models, with_listing_data
 
 SEARCH_MAX_RESULTS = 200
@@ -19,4 +21,8 @@ def search_stories(query: str, page_number: str | None) -> ResultPage:
         story.pk: story for story in with_listing_data(live_stories().filter(pk__in=result_page.object_list))
     }
     result_page.object_list = [stories[pk] for pk in result_page.object_list if pk in stories]
+    terms = query_terms(query)
+    for story in result_page.object_list:
+        story.highlighted_title = highlight(story.title, terms)
+        story.highlighted_excerpt = highlight(excerpt(story_texts(story), terms), terms)
     return result_page

@@ -121,6 +121,19 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            # A transaction takes the write lock when it begins. SQLite cannot
+            # turn a reader into a writer while another connection writes: it
+            # fails at once with "database is locked", whatever the timeout.
+            # It also stands in for the row locks SQLite does not have, so
+            # concurrent saves of one questionnaire run one after the other.
+            "transaction_mode": "IMMEDIATE",
+            # Seconds a connection waits for the lock before it gives up.
+            "timeout": 20,
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -270,6 +283,9 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 EMAIL_FILE_PATH = env.path("EMAIL_FILE_PATH", default=VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Casebook <redaktion@casebook.test>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Seconds an SMTP connection may wait for the server at each step. Django's
+# default is to wait forever: a hung mail server would hold a worker process.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 if env.str("EMAIL_URL", default=""):
     _email = env.email_url("EMAIL_URL")
     # django-environ reads TLS only from the scheme (smtp+tls://); the query
@@ -296,6 +312,9 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+# The questionnaire explains a failed form in the contact's language; other
+# pages get Django's own page.
+CSRF_FAILURE_VIEW = "casestudies.questionnaire.csrf_failure"
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 # Subdomains are already included for a year; preload also protects the
@@ -313,7 +332,8 @@ CONTENT_SECURITY_POLICY = {
     "EXCLUDE_URL_PREFIXES": ["/admin/", "/django-admin/"],
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "img-src": ["'self'", "data:", *env.list("CSP_IMG_SRC", default=[])],
+        # blob: the questionnaire previews the photos a contact picked before uploading them.
+        "img-src": ["'self'", "data:", "blob:", *env.list("CSP_IMG_SRC", default=[])],
         "style-src": ["'self'"],
         "script-src": ["'self'"],
         "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
@@ -330,6 +350,11 @@ COMMENTS_HIDE_REMOVED = True
 # Rate limits count in the default cache (Redis in production, shared by all
 # web processes).
 RATELIMIT_USE_CACHE = "default"
+# How many reverse proxies of ours stand in front of the web server: the
+# client's address is read that many entries from the right of
+# X-Forwarded-For (0: the header is ignored, REMOTE_ADDR is the client).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+RATELIMIT_IP_META_KEY = "blog.client_address.client_ip"
 
 # Wagtail.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
@@ -338,9 +363,15 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAILAPI_BASE_URL = SITE_BASE_URL
 WAGTAIL_I18N_ENABLED = False
+# An approval in the moderation workflow counts only for the revision it
+# approved: a page edited after the company signed it off (or after an
+# editor approved it) goes through that step again before it is published.
+WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 WAGTAIL_DATE_FORMAT = "%d.%m.%Y"
 WAGTAIL_DATETIME_FORMAT = "%d.%m.%Y %H:%M"
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
+# YouTube (privacy-enhanced) and Vimeo only: what the CSP's frame-src allows.
+WAGTAILEMBEDS_FINDERS = [{"class": "blog.embeds"}]
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 LOGGING = {
@@ -369,3 +400,7 @@ INTERVIEW_PHOTO_MAX_PIXELS = env.int("INTERVIEW_PHOTO_MAX_PIXELS", default=40_00
 INTERVIEW_PHOTO_MAX_FILES = env.int("INTERVIEW_PHOTO_MAX_FILES", default=20)
 # An outgoing email is given up (status failed) after this many attempts.
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+# A relay holds an outgoing email this long while it sends it; if its process
+# dies meanwhile, another relay sends the email once the lease has run out.
+# It must outlast the slowest send (EMAIL_TIMEOUT bounds each SMTP step).
+OUTBOX_SEND_LEASE_SECONDS = env.int("OUTBOX_SEND_LEASE_SECONDS", default=300)

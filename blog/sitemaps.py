@@ -1,5 +1,5 @@
-"""sitemap.xml: Wagtail's pages, plus the author and series pages that are
-Django views and so not in Wagtail's page tree."""
+"""sitemap.xml: Wagtail's pages, plus the author, series and company pages
+that are Django views and so not in Wagtail's page tree."""
 
 from django.contrib.sitemaps import Sitemap
 from wagtail.contrib.sitemaps import Sitemap as PageSitemap
@@ -21,4 +21,18 @@ class SeriesSitemap(Sitemap):
         return Series.objects.order_by("pk")
 
 
-SITEMAPS = {"pages": PageSitemap, "authors": AuthorSitemap(), "series": SeriesSitemap()}
+class CompanySitemap(Sitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        from casestudies.models.pages import published_companies
+
+        return published_companies().order_by("pk")
+
+
+SITEMAPS = {
+    "pages": PageSitemap,
+    "authors": AuthorSitemap(),
+    "series": SeriesSitemap(),
+    "companies": CompanySitemap(),
+}

@@ -25,6 +25,9 @@ blog_patterns = (
         path("feeds/", views.feed_index, name="feeds"),
         path("feeds/rss/", feeds.StoryFeed(), name="feed_rss"),
         path("feeds/atom/", feeds.AtomStoryFeed(), name="feed_atom"),
+        # A section: a page whose children are stories (/artikel/, /fallstudien/).
+        path("feeds/<slug:section>/rss/", feeds.StoryFeed(), name="section_feed_rss"),
+        path("feeds/<slug:section>/atom/", feeds.AtomStoryFeed(), name="section_feed_atom"),
         path("feeds/<str:kind>/<slug:slug>/rss/", feeds.StoryFeed(), name="feed_rss"),
         path("feeds/<str:kind>/<slug:slug>/atom/", feeds.AtomStoryFeed(), name="feed_atom"),
     ],

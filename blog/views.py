@@ -11,7 +11,7 @@ from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
 from wagtail.images import get_image_model
 
 from .models import Author, Series
-from .models.pages import PAGE_SIZE, stories_by, stories_in, with_listing_data
+from .models.pages import PAGE_SIZE, live_sections, stories_by, stories_in, with_listing_data
 from .search import search_stories
 
 _photos = Prefetch("photo", queryset=get_image_model().objects.prefetch_related("renditions"))
@@ -57,7 +57,7 @@ def feed_index(request):
     return TemplateResponse(
         request,
         "blog/feeds.html",
-        {"authors": Author.objects.all(), "series_list": Series.objects.all()},
+        {"sections": live_sections(), "authors": Author.objects.all(), "series_list": Series.objects.all()},
     )
 
 

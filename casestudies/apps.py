@@ -8,19 +8,11 @@ class CaseStudiesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save
-        from wagtail.signals import page_published
+        from wagtail.signals import page_published, task_cancelled
 
-        from blog.page_cache import invalidate_all
-
-        from . import case_study_drafts
-        from .models import CaseStudyPage, Company
+        from . import case_study_drafts, checks, signoffs  # noqa: F401 (checks registers itself)
+        from .models import CaseStudyPage
         from .signals import interview_accepted
-
-        # A company's name (on every card) and its responsiveness switch show
-        # on cached public pages: a change makes them stale at once.
-        post_save.connect(invalidate_all, sender=Company, dispatch_uid="page-cache-save-Company")
-        post_delete.connect(invalidate_all, sender=Company, dispatch_uid="page-cache-delete-Company")
 
         interview_accepted.connect(case_study_drafts.on_interview_accepted, dispatch_uid="casestudies-draft")
         page_published.connect(
@@ -28,3 +20,5 @@ class CaseStudiesConfig(AppConfig):
             sender=CaseStudyPage,
             dispatch_uid="casestudies-published",
         )
+        # Any task state: the receiver looks for a sign-off of this one.
+        task_cancelled.connect(signoffs.on_task_cancelled, dispatch_uid="casestudies-signoff-cancelled")

@@ -34,6 +34,7 @@ from .models import (
     Direction,
     EventKind,
     Industry,
+    InterviewQuestion,
     InterviewRequest,
     InterviewStatus,
     Outcome,
@@ -66,7 +67,15 @@ COMPANIES = [
         "industry": Industry.MOBILITY,
         "headquarters": "Kiel",
         "description": "Ein erfundener Reiseveranstalter für Fähr- und Bahnreisen in Skandinavien (Demo).",
-        "contacts": [{"name": "Social-Media-Team", "role": "Teamleitung Social Media", "language": "de"}],
+        "contacts": [
+            {
+                "name": "Social-Media-Team",
+                "role": "Teamleitung Social Media",
+                "language": "de",
+                # An invented company at a reserved domain: the demo can send it a request.
+                "email": "social-media@nordlicht-reisen.example",
+            }
+        ],
     },
 ]
 
@@ -183,6 +192,23 @@ FAILURE_EXTRA_BLOCKS = [
 ]
 
 
+# The series' standard questions: a new interview request for the series starts with these.
+SERIES_QUESTION_SET = "Chief Social Media Officer: Standardfragen"
+SERIES_QUESTIONS = [
+    (
+        "Seit wann gibt es bei Ihnen eine Verantwortliche oder einen Verantwortlichen für Social Media, "
+        "und wem berichtet diese Rolle?",
+        "",
+    ),
+    ("Wie schnell antworten Sie auf Fragen und Kritik in sozialen Netzwerken?", "Werktags, am Wochenende"),
+    ("Wer darf im Namen des Unternehmens antworten – und braucht es dafür eine Freigabe?", ""),
+    ("Welches Gespräch im Netz hat Ihnen am meisten beigebracht?", ""),
+    ("Woran messen Sie, ob Ihr Social-Media-Engagement wirkt?", "Kennzahlen, gern mit Beispielen"),
+    ("Was war Ihr größter Fehler, und was haben Sie daraus gelernt?", ""),
+    ("Welchen Rat geben Sie einem Unternehmen, das gerade anfängt?", ""),
+]
+
+
 BEST_PRACTICE_BODY = [
     (
         "text",
@@ -247,6 +273,7 @@ def load() -> dict[str, object]:
     index = _index_page(home)
     companies = {data["slug"]: _company(data) for data in COMPANIES}
     series = Series.objects.filter(slug=SERIES_SLUG).first()
+    question_set = _question_set(series)
     first_article = ArticlePage.objects.filter(slug=FIRST_ARTICLE_SLUG).first()
     failure = _failure_story(index, companies["1und1"], series, first_article)
     best_practice = _case_study(
@@ -267,6 +294,7 @@ def load() -> dict[str, object]:
         "companies": companies,
         "failure": failure,
         "best_practice": best_practice,
+        "question_set": question_set,
     }
 
 
@@ -312,14 +340,6 @@ def _failure_request(company: Company, series: Series | None) -> InterviewReques
     set as seeded, like a published demo page; the log is written as editors
     write it)."""
     owner = get_user_model().objects.filter(username=DEMO_ADMIN_USERNAME).first()
-    question_set = None
-    if series is not None:
-        question_set, created = QuestionSet.objects.get_or_create(
-            name="Chief Social Media Officer", defaults={"series": series}
-        )
-        if created:
-            for order, text in enumerate(FAILURE_QUESTIONS):
-                QuestionSetItem.objects.create(question_set=question_set, text=text, sort_order=order)
     at = {
         index: datetime.datetime.combine(day, datetime.time(hour), tzinfo=timezone.get_current_timezone())
         for index, (day, hour) in enumerate(entry["occurred_at"] for entry in FAILURE_LOG)
@@ -335,7 +355,8 @@ def _failure_request(company: Company, series: Series | None) -> InterviewReques
         ),
         # The story gives no deadline: the day of the meeting the company proposed.
         deadline=datetime.date(2010, 1, 15),
-        question_set=question_set,
+        # Its series (the case study's) comes from the series' question set.
+        question_set=_question_set(series) if series else None,
         photos_wanted=1,
         photos_description="ein aktuelles Foto",
         remind_after_days="",
@@ -346,7 +367,11 @@ def _failure_request(company: Company, series: Series | None) -> InterviewReques
         status=InterviewStatus.EXPIRED,
         status_changed_at=at[4],
     )
-    request.copy_questions_from_set()
+    # The story's own questions, about the campaign, not the series' standard set.
+    InterviewQuestion.objects.bulk_create(
+        InterviewQuestion(request=request, text=text, sort_order=order)
+        for order, text in enumerate(FAILURE_QUESTIONS)
+    )
     for index, entry in enumerate(FAILURE_LOG):
         interview_states.log_contact(
             request,
@@ -354,6 +379,18 @@ def _failure_request(company: Company, series: Series | None) -> InterviewReques
             **{**entry, "occurred_at": at[index]},
         )
     return request
+
+
+def _question_set(series: Series | None) -> QuestionSet:
+    existing = QuestionSet.objects.filter(name=SERIES_QUESTION_SET).first()
+    if existing:
+        return existing
+    question_set = QuestionSet.objects.create(name=SERIES_QUESTION_SET, series=series)
+    QuestionSetItem.objects.bulk_create(
+        QuestionSetItem(question_set=question_set, text=text, help_text=help_text, sort_order=order)
+        for order, (text, help_text) in enumerate(SERIES_QUESTIONS)
+    )
+    return question_set
 
 
 def _index_page(home: HomePage) -> CaseStudyIndexPage:

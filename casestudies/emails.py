@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
 
 from django.conf import settings
 from django.db import transaction
@@ -34,10 +35,12 @@ def queue_email(
     language: str,
     request: InterviewRequest | None = None,
     contains_secret: bool = False,
+    template_dir: str = "casestudies/emails",
 ) -> OutgoingEmail | None:
     """Write one logical email to the outbox (once per key) and relay it after commit.
 
-    `template` names casestudies/emails/<template>_subject.txt, .txt and .html.
+    `template` names <template_dir>/<template>_subject.txt, .txt and .html.
+    `contains_secret` empties the stored bodies once the email is sent.
     Raises opt_out.ContactOptedOut (and writes nothing) for an address whose
     contact opted out; mail to any other contact carries their opt-out link."""
     if not to:
@@ -49,9 +52,9 @@ def queue_email(
     unsubscribe_url = opt_out.opt_out_url(contact) if contact is not None else ""
     with translation.override(language):
         context = {**context, "site_name": settings.WAGTAIL_SITE_NAME, "opt_out_url": unsubscribe_url}
-        subject = " ".join(render_to_string(f"casestudies/emails/{template}_subject.txt", context).split())
-        text = render_to_string(f"casestudies/emails/{template}.txt", context)
-        html = render_to_string(f"casestudies/emails/{template}.html", context)
+        subject = " ".join(render_to_string(f"{template_dir}/{template}_subject.txt", context).split())
+        text = render_to_string(f"{template_dir}/{template}.txt", context)
+        html = render_to_string(f"{template_dir}/{template}.html", context)
     email, created = OutgoingEmail.objects.get_or_create(
         key=key,
         defaults={
@@ -69,14 +72,35 @@ def queue_email(
     return email
 
 
+# After the broker failed, this process leaves relaying to the beat sweep for
+# this long: a hung Redis costs one request about a second (the socket
+# timeout), not every email of every request.
+BROKER_PAUSE_SECONDS = 15
+_broker_failed_at: dict[str, float] = {}
+
+
 def relay_soon(email_pk: int) -> None:
     """Hand the row to a worker; if the broker is unreachable the beat sweep sends it."""
+    from kombu.exceptions import OperationalError
+
     from .tasks import relay_email
 
+    broker = str(relay_email.app.conf.broker_url)
+    failed_at = _broker_failed_at.get(broker)
+    if failed_at is not None and time.monotonic() - failed_at < BROKER_PAUSE_SECONDS:
+        logger.warning("Broker failed moments ago: outgoing email %s is left to the periodic sweep", email_pk)
+        return
     try:
         relay_email.delay(email_pk)
+    except OperationalError:
+        _broker_failed_at[broker] = time.monotonic()
+        logger.exception(
+            "The broker did not take outgoing email %s; the periodic sweep will send it", email_pk
+        )
     except Exception:
         logger.exception("Could not queue outgoing email %s; the periodic sweep will send it", email_pk)
+    else:
+        _broker_failed_at.pop(broker, None)
 
 
 def queue_invitation(request: InterviewRequest, raw_token: str, *, reminder: bool = False) -> None:

@@ -9,10 +9,12 @@ import django_filters
 from django import forms
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from blog.models import PageTag, Series
 
-from .models import Company, Industry, Outcome
+from .models import Industry, Outcome
+from .models.pages import published_companies
 
 FILTER_NAMES = ("outcome", "industry", "company", "series", "year", "tag")
 
@@ -22,21 +24,33 @@ class CaseStudyFilter(django_filters.FilterSet):
     industry = django_filters.ChoiceFilter(
         field_name="company__industry", choices=Industry.choices, label=_("Industry"), empty_label=_("All")
     )
+    # Only companies readers can find a case study of (and a page for).
     company = django_filters.ModelChoiceFilter(
-        queryset=Company.objects.all(), to_field_name="slug", label=_("Company"), empty_label=_("All")
+        queryset=lambda request: published_companies(),
+        to_field_name="slug",
+        label=_("Company"),
+        empty_label=_("All"),
     )
     series = django_filters.ModelChoiceFilter(
-        queryset=Series.objects.all(), to_field_name="slug", label=_("Series"), empty_label=_("All")
+        queryset=Series.objects.all(),
+        to_field_name="slug",
+        # The one series a case study belongs to; the menu's "Series" is plural in German.
+        label=pgettext_lazy("the one series a story belongs to", "Series"),
+        empty_label=_("All"),
     )
     # Tag links on case-study pages lead here; kept hidden, but it survives paging.
     tag = django_filters.CharFilter(method="filter_tag", widget=forms.HiddenInput)
     year = django_filters.ChoiceFilter(field_name="date__year", label=_("Year"), empty_label=_("All"))
 
-    def __init__(self, data=None, queryset: QuerySet | None = None, **kwargs):
+    def __init__(self, data=None, queryset: QuerySet | None = None, *, year_choices=None, **kwargs):
         super().__init__(data, queryset=queryset, **kwargs)
         self._unfiltered = queryset
-        years = queryset.dates("date", "year", order="DESC") if queryset is not None else []
-        self.filters["year"].extra["choices"] = [(str(year.year), str(year.year)) for year in years]
+        if year_choices is None:
+            # A scan of every case study: done once per request (outcome_counts reuses it).
+            years = queryset.dates("date", "year", order="DESC") if queryset is not None else []
+            year_choices = [(str(year.year), str(year.year)) for year in years]
+        self._year_choices = year_choices
+        self.filters["year"].extra["choices"] = year_choices
 
     def filter_tag(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         # Tags hang on wagtailcore.Page; a join through the subclass fails on
@@ -50,7 +64,9 @@ class CaseStudyFilter(django_filters.FilterSet):
     def outcome_counts(self) -> list[dict[str, object]]:
         """Per outcome, how many case studies the other active filters leave:
         the numbers a reader sees beside each outcome link."""
-        others = CaseStudyFilter(self._without("outcome"), queryset=self._unfiltered)
+        others = CaseStudyFilter(
+            self._without("outcome"), queryset=self._unfiltered, year_choices=self._year_choices
+        )
         rows = dict(others.qs.order_by().values_list("outcome").annotate(n=Count("pk")))
         selected = self.form.cleaned_data.get("outcome") if self.is_bound else ""
         return [

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -61,8 +62,8 @@ def _read_bounded(upload: UploadedFile, limit: int) -> bytes:
         raise PhotoRejected(_("The file is empty."))
     if len(data) > limit:
         raise PhotoRejected(
-            _("The file is larger than %(limit)s MB. Please upload a smaller version.")
-            % {"limit": limit // (1024 * 1024)}
+            _("The file is larger than %(limit)s. Please upload a smaller version.")
+            % {"limit": filesizeformat(limit)}
         )
     return data
 
@@ -105,6 +106,9 @@ def clean_photo(upload: UploadedFile) -> CleanPhoto:
                     _("The photo is damaged and cannot be read. Please upload it again.")
                 ) from None
             out = io.BytesIO()
+            # Pillow writes a JPEG comment from the image's own info unless told
+            # otherwise (a COM segment survives a plain re-encode): forget it all.
+            rgb.info = {}
             # No exif=, icc_profile= or xmp= arguments: the new file carries pixels only.
             rgb.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True)
             return CleanPhoto(content=out.getvalue(), width=rgb.width, height=rgb.height)
@@ -147,6 +151,8 @@ def store_photos(
     before anything is written."""
     if not uploads:
         raise PhotoRejected(_("Please choose at least one photo."))
+    # Counted before anything is decoded, and again under the lock below.
+    _check_count(interview.photos.count(), len(uploads))
     cleaned = []
     for position, upload in enumerate(uploads, start=1):
         try:
@@ -159,10 +165,7 @@ def store_photos(
         locked = InterviewRequest.objects.select_for_update().get(pk=interview.pk)
         if locked.status not in interview_states.EDITABLE:
             raise PhotoRejected(_("Photos can no longer be added to this interview."))
-        if locked.photos.count() + len(cleaned) > settings.INTERVIEW_PHOTO_MAX_FILES:
-            raise PhotoRejected(
-                _("At most %(count)s photos can be uploaded.") % {"count": settings.INTERVIEW_PHOTO_MAX_FILES}
-            )
+        _check_count(locked.photos.count(), len(cleaned))
         now = timezone.now()
         photos = []
         for photo in cleaned:
@@ -195,6 +198,36 @@ def store_photos(
         ids = [p.pk for p in photos]
         transaction.on_commit(lambda: _queue_thumbnails(ids))
     return photos
+
+
+def photos_left(stored: int) -> int:
+    return max(0, settings.INTERVIEW_PHOTO_MAX_FILES - stored)
+
+
+def _check_count(stored: int, adding: int) -> None:
+    left = photos_left(stored)
+    if adding <= left:
+        return
+    if left == 0:
+        raise PhotoRejected(
+            _("You have already uploaded %(count)s photos, as many as we can take.")
+            % {"count": settings.INTERVIEW_PHOTO_MAX_FILES}
+        )
+    raise PhotoRejected(
+        _("At most %(count)s photos per interview: you can add %(left)s more.")
+        % {"count": settings.INTERVIEW_PHOTO_MAX_FILES, "left": left}
+    )
+
+
+def too_many_files_at_once() -> PhotoRejected:
+    """Django refused the request before we saw it (DATA_UPLOAD_MAX_NUMBER_FILES)."""
+    return PhotoRejected(
+        _(
+            "You chose more files than can be sent at once (at most %(count)s). "
+            "Nothing was uploaded; please send them in smaller groups."
+        )
+        % {"count": settings.DATA_UPLOAD_MAX_NUMBER_FILES}
+    )
 
 
 def _queue_thumbnails(photo_ids: list[int]) -> None:

@@ -8,8 +8,9 @@ readers who commented (name, email, text). Page views are counts only.
 Erasure keeps the editorial record without the person: a contact becomes
 "deleted contact" without email or phone; answers and photos that never
 reached an accepted case study are deleted; the emails sent to the address
-are deleted; comments by the address are deleted. Material already accepted
-into a case study is listed for the editors, who decide about the page."""
+are deleted; comments by the address are deleted; sign-off links stop working
+and the sign-off record keeps what was approved, not who. Material already
+accepted into a case study is listed for the editors, who decide about the page."""
 
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ def export_person(email: str) -> dict:
     requests = (
         InterviewRequest.objects.filter(contact__in=contacts)
         .select_related("company")
-        .prefetch_related("questions__answer", "photos", "events")
+        .prefetch_related("questions__answer", "photos", "events", "sign_offs")
     )
     comments = get_comment_model().objects.filter(user_email__iexact=email.strip())
     return {
@@ -93,6 +94,18 @@ def _export_request(request: InterviewRequest) -> dict:
             }
             for p in request.photos.all()
         ],
+        "sign_offs": [
+            {
+                "requested_at": s.requested_at.isoformat(),
+                "revision": s.revision_number,
+                "status": s.status,
+                "decided_at": s.decided_at and s.decided_at.isoformat(),
+                "decided_by": s.decided_by,
+                "text_decided_on": s.snapshot,
+                "flags": s.flags,
+            }
+            for s in request.sign_offs.all()
+        ],
         "contact_log": [
             {
                 "when": e.occurred_at.isoformat(),
@@ -136,6 +149,9 @@ def erase_person(email: str) -> ErasureReport:
                 # An erased person's link must stop working.
                 InterviewRequest.objects.filter(pk=request.pk).update(token_revoked=True)
             request.events.filter(who__in=names).update(who=ERASED_NAME)
+            # Sign-offs stay as the editorial record of what was approved, without the person.
+            request.sign_offs.exclude(decided_by="").update(decided_by=ERASED_NAME)
+            request.sign_offs.update(decided_by_email="", token_revoked=True)
         contact.name = ERASED_NAME
         contact.email = ""
         contact.phone = ""

@@ -7,12 +7,14 @@ from django.template.response import TemplateResponse
 from blog.models.pages import PAGE_SIZE
 
 from . import responsiveness
-from .models import CaseStudyPage, Company
-from .models.pages import case_study_listing
+from .models import CaseStudyPage
+from .models.pages import case_study_listing, published_companies
 
 
 def company_detail(request, slug: str):
-    company = get_object_or_404(Company, slug=slug)
+    # No page for a company without a published case study: that the editors
+    # are in contact with it is nobody else's business yet.
+    company = get_object_or_404(published_companies(), slug=slug)
     case_studies = case_study_listing(
         CaseStudyPage.objects.live().public().filter(company=company).order_by("-date", "-pk")
     )

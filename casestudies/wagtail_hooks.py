@@ -2,9 +2,11 @@
 interview requests and question sets, the log actions of the interview
 state machine, the responsiveness panel on the dashboard, and the doors to
 publishing that stay shut for a failure case study before its last notice
-(casestudies.publication)."""
+(casestudies.publication), and the company sign-off."""
 
+from django.contrib import messages
 from wagtail import hooks
+from wagtail.models import TaskState, WorkflowState
 from wagtail.snippets.models import register_snippet
 
 from .admin import publication as publication_admin
@@ -12,6 +14,8 @@ from .admin.companies import CompanyViewSetGroup
 from .admin.interviews import interview_request_viewset, question_set_viewset
 from .admin.responsiveness import ResponsivenessPanel
 from .interview_states import LOG_ACTIONS
+from .models import CompanySignOffTask, SignOff
+from .signoffs import LOG_ACTIONS as SIGNOFF_LOG_ACTIONS
 
 # register_snippet registers the whole group: the company snippets and the
 # contact model viewset.
@@ -30,7 +34,7 @@ def register_question_set_viewset():
 
 @hooks.register("register_log_actions")
 def register_interview_log_actions(actions):
-    for action, (label, message) in LOG_ACTIONS.items():
+    for action, (label, message) in {**LOG_ACTIONS, **SIGNOFF_LOG_ACTIONS}.items():
         actions.register_action(action, label, message)
 
 
@@ -42,3 +46,20 @@ def add_responsiveness_panel(request, panels):
 hooks.register("before_edit_page", publication_admin.refuse_early_publication)
 hooks.register("construct_page_action_menu", publication_admin.explain_in_action_menu)
 hooks.register("before_bulk_action", publication_admin.refuse_bulk_publication)
+
+
+@hooks.register("after_edit_page")
+@hooks.register("after_create_page")
+def explain_refused_signoff(request, page):
+    """A page the company cannot sign off comes straight back: say why, on the page it came from."""
+    state = WorkflowState.objects.for_instance(page).active().select_related("current_task_state").first()
+    task_state = state.current_task_state if state else None
+    if (
+        task_state is None
+        or state.status != WorkflowState.STATUS_NEEDS_CHANGES
+        or task_state.status != TaskState.STATUS_REJECTED
+        or not isinstance(task_state.task.specific, CompanySignOffTask)
+        or SignOff.objects.filter(task_state_id=task_state.pk).exists()
+    ):
+        return
+    messages.error(request, task_state.comment)

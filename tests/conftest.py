@@ -20,6 +20,18 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language: a request to /en/ activates
+    English for the thread, and the next test must not inherit it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {
@@ -46,6 +58,34 @@ def demo(db):
     from blog.demo import load
 
     return load()
+
+
+@pytest.fixture
+def editorial_roles(db):
+    """(Request it after the demo: it grants on the pages there are.)
+
+    The groups, permissions and moderation workflow the data migrations set
+    up. A transactional test runs after others have flushed the database, which
+    empties what migrations wrote; the migrations' own steps (idempotent) put it
+    back, so the test meets the roles a fresh site has."""
+    import importlib
+
+    from django.apps import apps
+
+    for name in (
+        "0003_editorial_roles_and_workflow",
+        "0004_moderation_and_blog_permissions",
+        "0006_interview_permissions",
+    ):
+        importlib.import_module(f"casestudies.migrations.{name}").forwards(apps, None)
+
+
+@pytest.fixture
+def full_demo(demo):
+    """Everything `manage.py load_demo` builds: the blog and the case studies."""
+    from casestudies.demo import load
+
+    return {**demo, **load()}
 
 
 def pytest_report_header(config):

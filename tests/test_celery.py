@@ -24,6 +24,15 @@ def test_celery_speaks_json_only_and_acknowledges_late():
     assert conf.worker_prefetch_multiplier == 1
 
 
+def test_the_broker_never_redelivers_a_task_that_is_only_waiting(settings):
+    """Redis redelivers an unacknowledged task after the visibility timeout,
+    also one a worker holds for its countdown. The longest countdown is a
+    relay waiting out another relay's lease, which outlasts any send."""
+    visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    assert visibility > settings.OUTBOX_SEND_LEASE_SECONDS + 60
+    assert 0 < settings.EMAIL_TIMEOUT * 5 < settings.OUTBOX_SEND_LEASE_SECONDS
+
+
 def test_tasks_are_discovered_per_app():
     app.loader.import_default_modules()
     assert "blog.tasks.publish_scheduled_pages" in app.tasks
@@ -125,3 +134,20 @@ def test_run_periodic_jobs_runs_the_beat_schedule_without_a_broker(demo):
     call_command("run_periodic_jobs")
 
     assert ArticlePage.objects.get(pk=article.pk).title == "Per Cron veröffentlicht"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_run_periodic_jobs_works_in_a_process_of_its_own(tmp_path):
+    """As cron runs it: nothing has imported the tasks modules beforehand."""
+    from tests.processes import run_python
+    from tests.worker import test_database_url
+
+    result = run_python(
+        ["manage.py", "run_periodic_jobs"],
+        SECRET_KEY="casebook-cron-test-" + "k" * 40,
+        DATABASE_URL=test_database_url(),
+        EMAIL_FILE_PATH=str(tmp_path / "mail"),
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "ran casestudies-relay-pending-emails" in result.stdout

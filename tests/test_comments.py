@@ -133,3 +133,123 @@ def test_an_editor_approves_a_comment_in_the_admin_and_an_author_cannot(client, 
     assert client.post(f"/admin/comments/edit/{comment.pk}/", {"is_public": "on"}).status_code == 302
     comment.refresh_from_db()
     assert comment.is_public is True
+
+
+def test_the_storys_authors_are_emailed_about_a_new_comment(client, demo, django_capture_on_commit_callbacks):
+    from django.contrib.auth.models import User
+    from django.core import mail
+    from wagtail.users.models import UserProfile
+
+    from blog.models import Authorship
+    from casestudies.models import OutgoingEmail
+    from tests.factories import AuthorFactory
+
+    article = demo["article"]  # written by Jan Berger, who writes as the demo's admin
+    english = User.objects.create_user("miriam", "miriam@casebook.test", "x")
+    profile = UserProfile.get_for_user(english)
+    profile.preferred_language = "en"
+    profile.save()
+    Authorship.objects.create(page=article, author=AuthorFactory(name="Miriam", user=english), sort_order=1)
+    Authorship.objects.create(page=article, author=AuthorFactory(name="Ohne Konto"), sort_order=2)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(client, article, name="Leserin Lea", comment="Die Werbefigur\nhat nie geantwortet.")
+    assert response.status_code == 302
+
+    by_address = {message.to[0]: message for message in mail.outbox}
+    assert set(by_address) == {"admin@casebook.test", "miriam@casebook.test"}
+    comment = Comment.objects.get()
+    german, english_mail = by_address["admin@casebook.test"], by_address["miriam@casebook.test"]
+    assert german.subject == "Neuer Kommentar zu „Kundenzufriedenheit als Werbefigur“"
+    assert "Leserin Lea hat Ihren Beitrag „Kundenzufriedenheit als Werbefigur“ kommentiert" in german.body
+    assert english_mail.subject == "New comment on “Kundenzufriedenheit als Werbefigur”"
+    for message in (german, english_mail):
+        assert "Die Werbefigur\nhat nie geantwortet." in message.body
+        assert f"http://testserver/admin/comments/edit/{comment.pk}/" in message.body
+        assert "leserin@example.org" not in message.body  # the reader's address stays with the editors
+    assert "http://testserver/artikel/kundenzufriedenheit-als-werbefigur/" in german.body
+    assert "http://testserver/en/artikel/kundenzufriedenheit-als-werbefigur/" in english_mail.body
+    # Sent once; the stored copies keep nothing of the reader's words.
+    assert set(OutgoingEmail.objects.values_list("status", "text", "html")) == {("sent", "", "")}
+
+
+def test_comments_that_are_turned_away_are_not_announced(client, demo, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    article = demo["article"]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert (
+            post(Client(REMOTE_ADDR="198.51.100.1"), article, honeypot="x", email="a@example.org").status_code
+            == 400
+        )
+        assert (
+            post(Client(REMOTE_ADDR="198.51.100.2"), article, email="b@example.org", name="").status_code
+            == 200
+        )
+        statuses = [post(client, article, comment=f"Flut {n}").status_code for n in range(4)]
+    assert statuses == [302, 302, 302, 429]
+    assert Comment.objects.count() == 3
+    assert len(mail.outbox) == 3  # one per stored comment, to the one author with an account
+
+
+def test_the_comment_html_email_escapes_the_readers_text(client, demo, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, demo["article"], name="<b>Mallory</b>", comment="<script>alert(1)</script>")
+    (message,) = mail.outbox
+    html = message.alternatives[0][0]
+    assert "<script>" not in html and "<b>Mallory</b>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_case_studies_take_comments_the_same_way(client, demo, settings, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from casestudies import demo as casestudies_demo
+
+    settings.PAGE_CACHE_SECONDS = 300
+    study = casestudies_demo.load()["failure"]
+    page = client.get(study.url).content.decode()
+    assert f'href="/kommentare/{study.pk}/"' in page
+    assert client.get(f"/kommentare/{study.pk}/").status_code == 200
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post(client, study, comment="Typisch.").status_code == 302
+    assert "Typisch." not in client.get(study.url).content.decode()
+    (message,) = mail.outbox  # to Jan Berger, the case study's author
+    assert message.to == ["admin@casebook.test"]
+    assert "1&1: Eine Einladung und dann Funkstille" in message.subject
+
+    Comment.objects.update(is_public=True)
+    Comment.objects.get().save()  # approval as the admin saves it: empties the page cache
+    assert "Typisch." in client.get(study.url).content.decode()
+
+
+def test_an_editor_removing_a_comment_hides_it_at_once(client, demo, settings):
+    settings.PAGE_CACHE_SECONDS = 300
+    post(client, demo["article"], comment="Erst sichtbar, dann entfernt.")
+    comment = Comment.objects.get()
+    comment.is_public = True
+    comment.save()
+    assert "Erst sichtbar, dann entfernt." in client.get(ARTICLE).content.decode()  # cached now
+
+    comment.is_removed = True
+    comment.save()
+    assert "Erst sichtbar, dann entfernt." not in client.get(ARTICLE).content.decode()
+
+    comment.is_removed = False
+    comment.save()
+    assert "Erst sichtbar, dann entfernt." in client.get(ARTICLE).content.decode()
+    comment.delete()
+    assert "Erst sichtbar, dann entfernt." not in client.get(ARTICLE).content.decode()
+
+
+def test_a_new_comment_waiting_for_approval_leaves_the_cache_alone(client, demo, settings):
+    from blog.page_cache import CACHE_HIT_HEADER
+
+    settings.PAGE_CACHE_SECONDS = 300
+    reader = Client(HTTP_USER_AGENT="Googlebot/2.1")
+    reader.get(ARTICLE)
+    post(client, demo["article"], comment="Wartet.")
+    assert reader.get(ARTICLE)[CACHE_HIT_HEADER] == "hit"

@@ -26,11 +26,29 @@ def reader():
     return Client(HTTP_USER_AGENT="Googlebot/2.1")  # a bot: no view is counted
 
 
-def test_a_cached_page_makes_no_sql_query(demo, reader):
-    first = reader.get(ARTICLE)
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        ARTICLE,
+        "/fallstudien/",
+        "/fallstudien/?outcome=failure",
+        "/fallstudien/1und1-einladung-ohne-antwort/",
+        "/unternehmen/1und1/",
+        "/autoren/jan-berger/",
+        "/suche/?q=Werbefigur",
+        "/en/",
+    ],
+)
+def test_a_cached_page_makes_no_sql_query(demo, reader, path):
+    from casestudies import demo as casestudies_demo
+
+    casestudies_demo.load()
+    first = reader.get(path)
+    assert first.status_code == 200
     assert first[CACHE_HIT_HEADER] == "miss"
     with CaptureQueriesContext(connection) as queries:
-        second = reader.get(ARTICLE)
+        second = reader.get(path)
     assert second[CACHE_HIT_HEADER] == "hit"
     assert second.content == first.content
     assert len(queries) == 0, [q["sql"] for q in queries]
@@ -106,3 +124,15 @@ def test_the_language_links_lead_to_the_same_page(demo, reader):
     english = reader.get("/en/artikel/kundenzufriedenheit-als-werbefigur/")
     assert english.status_code == 200
     assert 'href="/artikel/kundenzufriedenheit-als-werbefigur/"' in english.content.decode()
+
+
+def test_renaming_a_company_empties_the_cache(demo, reader):
+    from casestudies import demo as casestudies_demo
+
+    company = casestudies_demo.load()["companies"]["1und1"]
+    for path in ("/fallstudien/", "/unternehmen/1und1/"):
+        assert reader.get(path)[CACHE_HIT_HEADER] == "miss"
+    company.name = "1&1 Telecom GmbH"
+    company.save()
+    for path in ("/fallstudien/", "/unternehmen/1und1/"):
+        assert "1&amp;1 Telecom GmbH" in reader.get(path).content.decode()

@@ -154,3 +154,15 @@ def test_an_unpublished_story_leaves_most_read(demo, database_pageviews):
     assert [p.pk for p in pageviews.most_read()] == [demo["article"].pk]
     demo["article"].unpublish()
     assert pageviews.most_read() == []
+
+
+def test_most_read_speaks_the_readers_language(demo, database_pageviews):
+    Client(HTTP_USER_AGENT=BROWSER, REMOTE_ADDR="203.0.113.22").get(ARTICLE)
+    pageviews.rebuild_most_read()
+    german = Client(HTTP_USER_AGENT=BROWSER).get("/").content.decode()
+    english = Client(HTTP_USER_AGENT=BROWSER).get("/en/").content.decode()
+    for heading in ("Meistgelesen</h", "Letzte 30 Tage</h", "Insgesamt</h"):
+        assert heading in german
+    for heading in ("Most read</h", "Last 30 days</h", "All time</h"):
+        assert heading in english
+        assert heading not in german

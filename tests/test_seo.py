@@ -56,3 +56,17 @@ def test_story_images_are_responsive_webp_and_lazy_below_the_fold(client, demo):
     index = client.get("/fallstudien/").content.decode()
     card = index.split(f'href="{study.url}"', 1)[0].rsplit('<article class="card', 1)[1]
     assert 'type="image/webp"' in card and 'loading="lazy"' in card
+
+
+def test_a_case_study_carries_open_graph_and_schema_org_data_with_its_authors(client, demo):
+    from casestudies import demo as casestudies_demo
+
+    study = casestudies_demo.load()["best_practice"]
+    html = client.get(study.url).content.decode()
+    assert f'<link rel="canonical" href="http://testserver{study.url}">' in html
+    assert '<meta property="og:type" content="article">' in html
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
+    data = json.loads(block)
+    assert data["@type"] == "Article"
+    assert data["headline"] == "Nordlicht Reisen: Antwort in drei Stunden"
+    assert [a["name"] for a in data["author"]] == ["Miriam Hoffmann", "Tobias Keller"]

@@ -43,6 +43,7 @@ report = {
     "mail_host": getattr(mail, "host", None), "mail_port": getattr(mail, "port", None),
     "mail_use_tls": getattr(mail, "use_tls", None), "mail_username": getattr(mail, "username", None),
     "var_dir": str(settings.VAR_DIR),
+    "anymail": getattr(settings, "ANYMAIL", {}),
 }
 for alias in ("default", "private"):
     storage = storages[alias]
@@ -98,6 +99,22 @@ def test_the_deploy_check_passes_with_production_settings():
     assert "no issues" in result.stdout
 
 
+def test_the_deploy_check_passes_with_every_production_service_configured():
+    # PostgreSQL, Redis, SMTP and a media bucket, as docker/compose.yaml or
+    # an operator sets them (nothing is contacted by the check).
+    env = production_env(
+        CSRF_TRUSTED_ORIGINS="https://casebook.example,https://www.casebook.example",
+        DATABASE_URL="postgres://casebook:pw@db.example:5432/casebook",
+        REDIS_URL="redis://redis.example:6379/0",
+        EMAIL_URL="smtp://u:p@mail.example:587/?tls=True",
+        AWS_STORAGE_BUCKET_NAME="casebook-media",
+        **S3_ENV,
+    )
+    result = run_python(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
 def test_the_deploy_check_catches_a_weak_secret_key():
     # The check above means something only if the same command can fail.
     result = run_python(
@@ -106,6 +123,78 @@ def test_the_deploy_check_catches_a_weak_secret_key():
     )
     assert result.returncode != 0
     assert "security.W009" in result.stderr
+
+
+# --- hosts, origins and the base URL -------------------------------------------
+
+# Requests as a browser sends them over HTTPS (the proxy says so), against the
+# settings the environment gives: a foreign Host header is refused, a POST
+# from a foreign origin fails the CSRF check, one from a trusted origin (a
+# second domain in front of the same site) passes.
+HOSTS_PROBE = r"""
+import json, django
+django.setup()
+from django.conf import settings
+from django.middleware.csrf import _get_new_csrf_string
+from django.test import Client
+
+def get(host):
+    return Client().get("/i18n/setlang/", HTTP_HOST=host, HTTP_X_FORWARDED_PROTO="https").status_code
+
+def post(origin):
+    token = _get_new_csrf_string()
+    client = Client(enforce_csrf_checks=True)
+    client.cookies[settings.CSRF_COOKIE_NAME] = token
+    return client.post(
+        "/i18n/setlang/", {"language": "en", "next": "/", "csrfmiddlewaretoken": token},
+        HTTP_HOST="casebook.example", HTTP_ORIGIN=origin, HTTP_X_FORWARDED_PROTO="https",
+    ).status_code
+
+print("PROBE" + json.dumps({
+    "debug": settings.DEBUG,
+    "base_url": settings.SITE_BASE_URL,
+    "admin_base_url": settings.WAGTAILADMIN_BASE_URL,
+    "our_host": get("casebook.example"),
+    "foreign_host": get("evil.example"),
+    "same_origin": post("https://casebook.example"),
+    "trusted_origin": post("https://www.casebook.example"),
+    "foreign_origin": post("https://evil.example"),
+}))
+"""
+
+
+def hosts_probe(**env: str) -> dict:
+    result = run_python(["-c", HOSTS_PROBE], **env)
+    assert result.returncode == 0, result.stderr
+    line = next(line for line in result.stdout.splitlines() if line.startswith("PROBE"))
+    return json.loads(line.removeprefix("PROBE"))
+
+
+def test_hosts_origins_and_base_url_come_from_the_environment():
+    report = hosts_probe(
+        **production_env(
+            ALLOWED_HOSTS="casebook.example",
+            CSRF_TRUSTED_ORIGINS="https://www.casebook.example",
+            SITE_BASE_URL="https://casebook.example/",
+        )
+    )
+    assert report["debug"] is False
+    assert report["base_url"] == report["admin_base_url"] == "https://casebook.example"
+    assert report["our_host"] == 302  # set_language redirects: the request was served
+    assert report["foreign_host"] == 400
+    assert report["same_origin"] == 302
+    assert report["trusted_origin"] == 302
+    assert report["foreign_origin"] == 403
+
+
+def test_without_trusted_origins_only_the_sites_own_origin_may_post():
+    report = hosts_probe(**production_env(ALLOWED_HOSTS="casebook.example"))
+    assert report["same_origin"] == 302
+    assert report["trusted_origin"] == 403
+
+
+def test_debug_comes_from_the_environment():
+    assert hosts_probe(DEBUG="true", ALLOWED_HOSTS="casebook.example")["debug"] is True
 
 
 # --- database ----------------------------------------------------------------
@@ -181,6 +270,14 @@ def test_an_email_url_selects_smtp_with_its_host_port_and_tls(url):
     assert (report["mail_host"], report["mail_port"]) == ("mail.example", 587)
     assert report["mail_use_tls"] is True
     assert report["mail_username"] == "u"
+
+
+def test_a_mail_provider_is_chosen_with_email_backend_and_its_anymail_settings():
+    report = probe(
+        EMAIL_BACKEND="anymail.backends.postmark.EmailBackend", ANYMAIL_POSTMARK_SERVER_TOKEN="server-token"
+    )
+    assert report["mail_class"] == "anymail.backends.postmark.EmailBackend"
+    assert report["anymail"] == {"POSTMARK_SERVER_TOKEN": "server-token"}
 
 
 def test_an_email_url_without_tls_does_not_claim_it():

@@ -20,6 +20,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from ..blocks import story_blocks
+from ..forms import StoryPageForm
 
 PAGE_SIZE = 12
 
@@ -68,6 +69,23 @@ def story_page_models() -> list[type[Page]]:
     from wagtail.models import get_page_models
 
     return [m for m in get_page_models() if issubclass(m, StoryPage) and not m._meta.abstract]
+
+
+def section_page_models() -> list[type[Page]]:
+    """Page types whose children are stories and nothing else: the sections
+    of the site (the article index, the case-study index), each with feeds."""
+    from wagtail.models import get_page_models
+
+    stories = set(story_page_models())
+    return [
+        m
+        for m in get_page_models()
+        if m is not Page and (children := set(m.allowed_subpage_models())) and children <= stories
+    ]
+
+
+def live_sections() -> QuerySet:
+    return Page.objects.live().public().type(*section_page_models()).order_by("path")
 
 
 def live_stories() -> QuerySet:
@@ -120,6 +138,8 @@ class StoryPage(Page):
         related_name="+",
         help_text=_("Shown on cards, in feeds and when the page is shared."),
     )
+
+    base_form_class = StoryPageForm
 
     story_panels = [
         MultiFieldPanel(
@@ -229,3 +249,7 @@ class ArticlePage(StoryPage):
     class Meta:
         verbose_name = _("article")
         verbose_name_plural = _("articles")
+        indexes = [
+            # The article index lists them newest first (date, then id).
+            models.Index(fields=["date", "page_ptr"], name="article_newest_first"),
+        ]

@@ -62,6 +62,12 @@ class IndexView(VisibleOnly, generic.IndexView):
     def get_base_queryset(self):
         return funnel.with_funnel(super().get_base_queryset())
 
+    def get_edit_url(self, instance):
+        # Only drafts are edited; the listing links every other request to its page.
+        if instance.status == InterviewStatus.DRAFT:
+            return super().get_edit_url(instance)
+        return None
+
 
 class CreateView(generic.CreateView):
     def save_instance(self):
@@ -70,9 +76,16 @@ class CreateView(generic.CreateView):
         instance.copy_questions_from_set()
         return instance
 
+    def get_success_url(self):
+        # The request's own page is where it is sent from.
+        return reverse("interview_requests:inspect", args=[self.object.pk])
+
 
 class EditView(VisibleOnly, generic.EditView):
     """Only drafts are edited: what was sent stays as the contact saw it."""
+
+    def get_success_url(self):
+        return reverse("interview_requests:inspect", args=[self.object.pk])
 
     def dispatch(self, request, *args, **kwargs):
         interview = get_object_or_404(visible_requests(request.user), pk=kwargs["pk"])
@@ -103,6 +116,7 @@ class InspectView(VisibleOnly, generic.InspectView):
             questions=interview.questions.select_related("answer").order_by("sort_order", "pk"),
             photos=interview.photos.all(),
             events=interview.events.select_related("recorded_by"),
+            sign_offs=interview.sign_offs.select_related("page", "overridden_by"),
             actions=[
                 (name, action.label) for name, action in ACTIONS.items() if action.is_allowed(interview)
             ],

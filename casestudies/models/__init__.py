@@ -17,6 +17,7 @@ from .interviews import (
     ReviewState,
 )
 from .pages import CaseStudyIndexPage, CaseStudyPage, Outcome
+from .signoffs import CompanySignOffTask, SignOff, SignOffStatus
 from .workflow import LastNoticeTask
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "Channel",
     "Company",
     "CompanyContact",
+    "CompanySignOffTask",
     "ContactEvent",
     "Direction",
     "EventKind",
@@ -43,4 +45,6 @@ __all__ = [
     "QuestionSetItem",
     "ReminderSlot",
     "ReviewState",
+    "SignOff",
+    "SignOffStatus",
 ]

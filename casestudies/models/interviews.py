@@ -281,6 +281,10 @@ class Answer(models.Model):
     text = models.TextField(_("answer"), blank=True)
     is_final = models.BooleanField(_("final"), default=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Which save wrote the text: the questionnaire tab that sent it and that
+    # tab's sequence number (see answers.Revision). Empty for saves without.
+    revision_tab = models.CharField(max_length=40, blank=True, default="", editable=False)
+    revision_seq = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("answer")
@@ -408,6 +412,14 @@ class EventKind(models.TextChoices):
     MESSAGE = "message", _("Message")
     LAST_NOTICE = "last_notice", _("Last notice")
     OPTED_OUT = "opted_out", _("Opted out")
+    # The company's sign-off of the finished case study (casestudies.signoffs).
+    SIGNOFF_REQUESTED = "signoff_requested", _("Sign-off requested")
+    SIGNOFF_OPENED = "signoff_opened", _("Sign-off opened")
+    SIGNOFF_REMINDER = "signoff_reminder", _("Sign-off reminder")
+    SIGNOFF_APPROVED = "signoff_approved", _("Sign-off given")
+    SIGNOFF_FLAGGED = "signoff_flagged", _("Sign-off: changes asked for")
+    SIGNOFF_OVERDUE = "signoff_overdue", _("Sign-off overdue")
+    SIGNOFF_OVERRIDDEN = "signoff_overridden", _("Sign-off overridden")
 
 
 class ContactEvent(models.Model):
@@ -481,10 +493,14 @@ class ReminderSlot(models.Model):
 
 class OutgoingEmail(models.Model):
     """The transactional outbox: written with the change that causes it, relayed
-    after commit and by the beat sweep, marked sent exactly once."""
+    after commit and by the beat sweep, claimed by one relay at a time and
+    marked sent once (casestudies/tasks.py says what a crash mid-send means)."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
+        # Claimed by a relay that is sending it; next_attempt_at is when the
+        # claim (lease) runs out and another relay may take the row.
+        SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 

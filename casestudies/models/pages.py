@@ -45,6 +45,15 @@ def case_study_listing(queryset: QuerySet) -> QuerySet:
     )
 
 
+def published_companies() -> QuerySet:
+    """Companies with at least one published case study: the only ones the
+    public site names. A company the editors only approached (an interview
+    request, no story yet) stays out of sight."""
+    from .companies import Company
+
+    return Company.objects.filter(pk__in=CaseStudyPage.objects.live().public().values("company_id"))
+
+
 class CaseStudyIndexPage(Page):
     intro = models.TextField(_("introduction"), blank=True)
 
@@ -131,6 +140,11 @@ class CaseStudyPage(StoryPage):
     class Meta:
         verbose_name = _("case study")
         verbose_name_plural = _("case studies")
+        indexes = [
+            # The index page lists them newest first (date, then id): read the
+            # first twelve in order instead of sorting every case study.
+            models.Index(fields=["date", "page_ptr"], name="casestudy_newest_first"),
+        ]
 
     @property
     def teaser(self) -> str:

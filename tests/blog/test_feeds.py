@@ -70,9 +70,44 @@ def test_series_feeds_narrow_to_the_series(client, demo):
     ] == ["Andere"]
 
 
+def test_section_feeds_narrow_to_the_articles_or_the_case_studies(client, demo):
+    from casestudies import demo as casestudies_demo
+
+    casestudies_demo.load()
+    make_article(demo["article_index"], title="Noch ein Artikel")
+    articles = {"Kundenzufriedenheit als Werbefigur", "Noch ein Artikel"}
+    case_studies = {"1&1: Eine Einladung und dann Funkstille", "Nordlicht Reisen: Antwort in drei Stunden"}
+    assert {i.findtext("title") for i in rss_items(client, "/feeds/artikel/rss/")} == articles
+    assert {e.findtext(f"{ATOM}title") for e in atom_entries(client, "/feeds/artikel/atom/")} == articles
+    assert {i.findtext("title") for i in rss_items(client, "/feeds/fallstudien/rss/")} == case_studies
+    assert {
+        e.findtext(f"{ATOM}title") for e in atom_entries(client, "/feeds/fallstudien/atom/")
+    } == case_studies
+    assert len(rss_items(client, "/feeds/rss/")) == 4
+    channel = parse_xml(client.get("/feeds/fallstudien/rss/").content).find("channel")
+    assert channel.findtext("title") == "Casebook – Fallstudien"
+    assert channel.findtext("link") == "http://testserver/fallstudien/"
+
+
+def test_each_section_links_its_feeds(client, demo):
+    from casestudies import demo as casestudies_demo
+
+    casestudies_demo.load()
+    for section in ("artikel", "fallstudien"):
+        page = client.get(f"/{section}/").content.decode()
+        assert '<link rel="alternate" type="application/rss+xml" title="' in page
+        assert f'href="/feeds/{section}/rss/"' in page and f'href="/feeds/{section}/atom/"' in page
+    index = client.get("/feeds/").content.decode()
+    for section in ("artikel", "fallstudien"):
+        assert f'href="/feeds/{section}/rss/"' in index and f'href="/feeds/{section}/atom/"' in index
+
+
 @pytest.mark.parametrize(
     "url",
     [
+        "/feeds/keine-rubrik/rss/",
+        "/feeds/start/atom/",  # the home page holds sections, not stories
+        "/feeds/kundenzufriedenheit-als-werbefigur/rss/",  # a story, not a section
         "/feeds/unbekannt/jan-berger/rss/",
         "/feeds/firmen/jan-berger/atom/",
         "/feeds/autoren/niemand/rss/",

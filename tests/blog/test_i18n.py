@@ -47,3 +47,23 @@ def test_language_switch_goes_to_the_english_url(client, demo):
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/autoren/jan-berger/"})
     assert response.status_code == 302
     assert response["Location"] == "/en/autoren/jan-berger/"
+
+
+def test_the_language_switch_keeps_the_page_and_its_filters(client, demo):
+    from casestudies import demo as casestudies_demo
+
+    casestudies_demo.load()
+    page = client.get("/fallstudien/?outcome=failure").content.decode()
+    switch = page.split('class="language-switch"', 1)[1].split("</nav>", 1)[0]
+    assert 'href="/en/fallstudien/?outcome=failure"' in switch
+    english = client.get("/en/fallstudien/?outcome=failure").content.decode()
+    assert 'href="/fallstudien/?outcome=failure"' in english.split('class="language-switch"', 1)[1]
+
+
+def test_the_series_filter_speaks_of_one_series(client, demo):
+    from casestudies import demo as casestudies_demo
+
+    casestudies_demo.load()
+    german = client.get("/fallstudien/").content.decode()
+    assert '<label for="id_series">Serie</label>' in german
+    assert '<label for="id_series">Series</label>' in client.get("/en/fallstudien/").content.decode()

@@ -150,3 +150,110 @@ def test_unpublished_articles_stay_out_of_listings(client, demo):
     assert "Entwurf" not in card_titles(html(client.get("/artikel/")))
     assert "Entwurf" not in card_titles(html(client.get("/autoren/jan-berger/")))
     assert client.get(draft.url or "/artikel/entwurf/").status_code == 404
+
+
+def article_with_body(index, body) -> str:
+    article = make_article(index, title="Mit Blöcken")
+    article.body = body
+    article.save_revision().publish()
+    return article.url
+
+
+def test_an_image_in_the_body_shows_with_its_caption_and_credit(client, demo):
+    from tests.factories import make_image
+
+    image = make_image("Firmenzentrale", size=(1600, 900))
+    url = article_with_body(
+        demo["article_index"],
+        [
+            {
+                "type": "image",
+                "value": {
+                    "image": {
+                        "image": image.pk,
+                        "alt_text": "Die Firmenzentrale in Montabaur",
+                        "decorative": False,
+                    },
+                    "caption": "Die Zentrale im Januar 2010",
+                    "credit": "Jan Berger",
+                },
+            }
+        ],
+    )
+    page = html(client.get(url))
+    figure = page.split('<figure class="figure">', 1)[1].split("</figure>", 1)[0]
+    assert "<picture>" in figure and 'type="image/webp"' in figure
+    assert 'alt="Die Firmenzentrale in Montabaur"' in figure
+    assert (
+        '<figcaption>Die Zentrale im Januar 2010 <span class="credit">© Jan Berger</span></figcaption>'
+        in figure
+    )
+
+
+def test_a_youtube_video_is_embedded_through_the_privacy_enhanced_player(client, demo, monkeypatch):
+    import requests
+
+    class OEmbed:
+        def raise_for_status(self):
+            pass
+
+        def json(self):
+            # What YouTube's oEmbed endpoint answers.
+            return {
+                "type": "video",
+                "title": "Der Werbespot",
+                "provider_name": "YouTube",
+                "html": '<iframe width="200" height="113" src="https://www.youtube.com/embed/abc123?feature=oembed" '
+                'frameborder="0" allowfullscreen title="Der Werbespot"></iframe>',
+            }
+
+    asked = []
+    monkeypatch.setattr(requests, "get", lambda endpoint, **kwargs: asked.append(endpoint) or OEmbed())
+    url = article_with_body(
+        demo["article_index"], [{"type": "embed", "value": "https://www.youtube.com/watch?v=abc123"}]
+    )
+    response = client.get(url)
+    page = html(response)
+    assert asked and "youtube.com/oembed" in asked[0]
+    assert 'src="https://www.youtube-nocookie.com/embed/abc123?feature=oembed"' in page
+    assert "www.youtube.com/embed" not in page
+    assert 'title="Der Werbespot"' in page
+    # The page's own policy lets exactly that frame in.
+    assert "frame-src https://www.youtube-nocookie.com" in response["Content-Security-Policy"]
+
+
+def test_only_video_providers_the_policy_allows_can_be_embedded():
+    from wagtail.embeds.finders import get_finders
+
+    (finder,) = get_finders()
+    assert finder.accept("https://www.youtube.com/watch?v=abc123")
+    assert finder.accept("https://vimeo.com/123456")
+    assert not finder.accept("https://twitter.com/casebook/status/1")
+    assert not finder.accept("https://www.instagram.com/p/abc/")
+
+
+def test_an_embedded_frame_without_a_title_gets_one():
+    from blog.embeds import privacy_enhanced
+
+    html_code = privacy_enhanced('<iframe src="https://youtube.com/embed/x"></iframe>', title='Spot "A"')
+    assert (
+        html_code
+        == '<iframe title="Spot &quot;A&quot;" src="https://www.youtube-nocookie.com/embed/x"></iframe>'
+    )
+
+
+def test_the_public_pages_share_one_small_stylesheet(client):
+    from pathlib import Path
+
+    from django.contrib.staticfiles import finders
+
+    from tests.public_pages import PUBLIC_PATHS, load_site_demo
+
+    load_site_demo()
+    for path in PUBLIC_PATHS:
+        sheets = re.findall(r'<link rel="stylesheet" href="([^"]+)"', html(client.get(path)))
+        assert sheets == ["/static/css/casebook.css"], path
+    assert Path(finders.find("css/casebook.css")).stat().st_size < 16 * 1024
+    # No style attributes or inline style blocks beside it (the CSP forbids them too).
+    page = html(client.get("/fallstudien/1und1-einladung-ohne-antwort/"))
+    assert "<style" not in page and " style=" not in page

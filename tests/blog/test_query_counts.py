@@ -12,8 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from blog.models import Authorship
+from blog.models.pages import with_listing_data
 from tests import services
 from tests.factories import AuthorFactory, make_article, make_image
+from tests.plans import sorts_all_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -107,3 +109,9 @@ def test_public_pages_cost_the_same_queries_with_3_or_300_articles_and_1_or_5_au
     large = {name: count_queries(client, url) for name, url in urls.items()}
 
     assert large == small, f"query counts grew with the data (built in {built_in:.1f}s)"
+
+
+@pytest.mark.postgres
+def test_the_article_index_reads_the_newest_articles_without_sorting_them_all(postgres, world):
+    first_page = with_listing_data(world["article_index"].articles())[:12]
+    assert not sorts_all_rows(first_page)

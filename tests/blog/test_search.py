@@ -47,3 +47,56 @@ def test_search_leaves_out_unpublished_articles(client, demo):
     draft = make_article(demo["article_index"], title="Geheimer Entwurf", body_text="Geheimwort")
     draft.unpublish()
     assert CARD not in client.get("/suche/", {"q": "Geheimwort"}).content.decode()
+
+
+def test_hits_mark_the_searched_words_in_an_excerpt_of_the_text(client, demo):
+    page = client.get("/suche/", {"q": "foren"}).content.decode()
+    # "Foren" stands in the article's body, not in its intro: the card shows
+    # the sentence where it occurs, with the word marked as written there.
+    excerpt = re.search(r'<p class="card__teaser card__excerpt">(.*?)</p>', page, re.S).group(1)
+    assert "in Blogs, <mark>Foren</mark> und sozialen Netzwerken" in excerpt
+    assert len(excerpt) < 400
+
+
+def test_search_covers_articles_and_case_studies_and_marks_both(client, demo):
+    from casestudies import demo as casestudies_demo
+
+    casestudies_demo.load()
+    page = client.get("/suche/", {"q": "Kundenzufriedenheit"}).content.decode()
+    assert page.count(CARD) == 2
+    assert "2 Ergebnisse" in page
+    assert (
+        '<a href="/artikel/kundenzufriedenheit-als-werbefigur/"><mark>Kundenzufriedenheit</mark> als Werbefigur</a>'
+        in page
+    )
+    case_study = next(
+        card for card in page.split(CARD) if "/fallstudien/1und1-einladung-ohne-antwort/" in card
+    )
+    assert "Werbefigur für <mark>Kundenzufriedenheit</mark> wurde" in case_study
+    assert 'class="badge badge--failure"' in case_study
+
+
+def test_marking_never_lets_markup_through(client, demo):
+    make_article(
+        demo["article_index"],
+        title="<b>Fundsache</b> & mehr",
+        intro="Ein <i>Fundsache</i>-Text.",
+        body_text="x y",
+    )
+    page = client.get("/suche/", {"q": "fundsache"}).content.decode()
+    assert "&lt;b&gt;<mark>Fundsache</mark>&lt;/b&gt; &amp; mehr" in page
+    assert "Ein &lt;i&gt;<mark>Fundsache</mark>&lt;/i&gt;-Text." in page
+    assert "<b>" not in page and "<i>" not in page
+
+
+def test_marking_is_case_blind_and_keeps_the_text_as_written():
+    from blog.highlight import highlight, query_terms
+
+    assert (
+        highlight("Die STRASSE und die Straße", query_terms("straße"))
+        == "Die STRASSE und die <mark>Straße</mark>"
+    )
+    assert highlight("Kundendienst, kundendienstlich", query_terms("KUNDENDIENST")) == (
+        "<mark>Kundendienst</mark>, <mark>kundendienst</mark>lich"
+    )
+    assert highlight("a < b", query_terms("a")) == "a &lt; b"  # one letter is not worth marking

@@ -48,11 +48,15 @@ def page(browser):
 
 
 @pytest.fixture
-def screenshot(page, request):
+def screenshot(request):
+    """take(step, page=None): a full-page screenshot of `page` (the test's
+    `page` fixture unless another page is named), numbered in step order."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    steps = iter(range(1, 1000))
 
-    def take(step: str) -> Path:
-        name = re.sub(r"[^\w.-]+", "_", f"{request.node.name}--{step}").strip("_")
+    def take(step: str, page=None) -> Path:
+        page = page or request.getfixturevalue("page")
+        name = re.sub(r"[^\w.-]+", "_", f"{request.node.name}--{next(steps):02d}-{step}").strip("_")
         path = ARTIFACTS / f"{name}.png"
         page.screenshot(path=str(path), full_page=True)
         return path

@@ -53,3 +53,35 @@ def test_contact_listing_searches_and_filters(admin_client):
     html = admin_client.get(url, {"company__industry": "telecom"}).content.decode()
     assert "Social Team" in html
     assert "Pressesprecherin" not in html
+
+
+def test_a_contact_is_added_and_changed_inside_the_company_form(admin_client):
+    from wagtail.test.utils.form_data import querydict_from_html
+
+    company = CompanyFactory(name="Telefon AG", slug="telefon")
+    CompanyContactFactory(company=company, name="Pressestelle", role="Pressesprecher", language="de")
+    url = reverse("wagtailsnippets_casestudies_company:edit", args=[company.pk])
+    data = querydict_from_html(admin_client.get(url).content.decode(), form_id="w-editor-form")
+    data["contacts-0-role"] = "Head of Social Media"
+    data["contacts-TOTAL_FORMS"] = "2"
+    data.update(
+        {
+            "contacts-1-id": "",
+            "contacts-1-ORDER": "2",
+            "contacts-1-DELETE": "",
+            "contacts-1-name": "Social-Media-Team",
+            "contacts-1-role": "Community Management",
+            "contacts-1-email": "social@telefon.example",
+            "contacts-1-phone": "+49 2602 96-0",
+            "contacts-1-language": "en",
+        }
+    )
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    contacts = list(
+        company.contacts.order_by("sort_order").values_list("name", "role", "email", "phone", "language")
+    )
+    assert contacts == [
+        ("Pressestelle", "Head of Social Media", contacts[0][2], "", "de"),
+        ("Social-Media-Team", "Community Management", "social@telefon.example", "+49 2602 96-0", "en"),
+    ]

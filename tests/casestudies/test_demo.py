@@ -5,7 +5,7 @@ from django.utils import translation
 from wagtail.models import Page, Revision
 
 from casestudies import demo as casestudies_demo
-from casestudies.models import CaseStudyPage, Company, CompanyContact
+from casestudies.models import CaseStudyPage, Company, CompanyContact, QuestionSetItem
 
 pytestmark = pytest.mark.django_db
 
@@ -68,12 +68,30 @@ def test_running_the_demo_twice_changes_nothing(case_demo):
             Revision.objects.count(),
             Company.objects.count(),
             CompanyContact.objects.count(),
+            QuestionSetItem.objects.count(),
             sorted(CaseStudyPage.objects.values_list("slug", "live", "latest_revision_id")),
         )
 
     before = snapshot()
     casestudies_demo.load()
     assert snapshot() == before
+
+
+def test_the_series_has_its_standard_questions_for_new_requests(case_demo, django_user_model):
+    from casestudies.models import InterviewRequest
+
+    question_set = case_demo["question_set"]
+    assert question_set.series.slug == "chief-social-media-officer"
+    company = case_demo["companies"]["nordlicht-reisen"]
+    request = InterviewRequest.objects.create(
+        company=company,
+        contact=company.contacts.first(),
+        intro="Hallo",
+        deadline="2030-01-01",
+        question_set=question_set,
+    )
+    assert request.copy_questions_from_set() == 7
+    assert request.questions.order_by("sort_order").first().text.startswith("Seit wann")
 
 
 def test_the_company_page_lists_its_case_studies_only(client, case_demo):

@@ -42,3 +42,23 @@ def test_a_case_study_without_feed_image_shows_its_hero_image_on_cards(client, i
     assert page_with_own.feed_image_id == other.pk
     html = client.get("/fallstudien/").content.decode()
     assert html.count('class="card__image"') == 2
+
+
+def test_a_company_without_a_published_case_study_stays_out_of_sight(client, index):
+    from .factories import CompanyFactory
+
+    approached = CompanyFactory(name="Nur angefragt GmbH", slug="angefragt")
+    make_case_study(index, company=approached, live=False)  # a draft only
+    CompanyFactory(name="Unbekannt AG", slug="unbekannt")
+    published = CompanyFactory(name="Veröffentlicht AG", slug="veroeffentlicht")
+    make_case_study(index, company=published)
+
+    assert client.get("/unternehmen/angefragt/").status_code == 404
+    assert client.get("/unternehmen/unbekannt/").status_code == 404
+    assert client.get("/unternehmen/veroeffentlicht/").status_code == 200
+    index_html = client.get("/fallstudien/").content.decode()
+    assert ">Veröffentlicht AG</option>" in index_html
+    assert "Nur angefragt" not in index_html and "Unbekannt AG" not in index_html
+    sitemap = client.get("/sitemap.xml").content.decode()
+    assert "/unternehmen/veroeffentlicht/</loc>" in sitemap
+    assert "/unternehmen/angefragt/" not in sitemap and "/unternehmen/unbekannt/" not in sitemap

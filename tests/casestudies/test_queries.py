@@ -7,6 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from casestudies.blocks import timeline_event
+from casestudies.models.pages import case_study_listing
+from tests.plans import sorts_all_rows
 
 from .factories import AuthorFactory, CompanyFactory, make_case_study, make_image
 
@@ -48,6 +50,26 @@ def test_filtered_index_queries_do_not_grow(client, index):
     few = count_queries(client, "/fallstudien/?outcome=failure&year=2010")
     add_case_studies(index, 20)
     assert count_queries(client, "/fallstudien/?outcome=failure&year=2010") == few
+
+
+def test_the_index_scans_the_years_once(client, index):
+    # The year choices read every case study; the outcome counts' second
+    # filter used to read them all again.
+    add_case_studies(index, 2)
+    client.get("/fallstudien/?outcome=failure")
+    cache.clear()  # not from the page cache
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/fallstudien/?outcome=failure").status_code == 200
+    years = [q["sql"] for q in queries if "date_trunc" in q["sql"].lower()]
+    assert len(years) == 1, years
+
+
+@pytest.mark.postgres
+def test_the_index_reads_the_newest_case_studies_without_sorting_them_all(postgres, index):
+    add_case_studies(index, 3)
+    # What the paginator asks for the first page: newest first, twelve.
+    first_page = case_study_listing(index.case_studies())[:12]
+    assert not sorts_all_rows(first_page)
 
 
 def case_study_with(index, *, authors: int, images: int):
@@ -102,3 +124,18 @@ def test_company_page_queries_do_not_grow(client, index):
             index, company=company, feed_image=make_image(), authors=[AuthorFactory(), AuthorFactory()]
         )
     assert count_queries(client, "/unternehmen/konstant/") == few
+
+
+def test_home_page_queries_do_not_grow_with_case_studies(client, demo, index):
+    # The home page lists the newest stories of every kind: case-study cards
+    # (company, outcome, hero image) must not cost a query each. Each page
+    # type costs its own queries, so both kinds are on the page both times.
+    from tests.factories import make_article
+
+    add_case_studies(index, 2)
+    few = count_queries(client, "/")
+    add_case_studies(index, 20)
+    make_article(demo["article_index"], title="Neuester Artikel", authors=[AuthorFactory()])
+    html = client.get("/").content.decode()
+    assert html.count("card card--failure") == 8 and "Neuester Artikel" in html  # the nine newest
+    assert count_queries(client, "/") == few

@@ -1,6 +1,8 @@
 """Authors write and submit; only editors publish, through the moderation
 workflow "Redaktionelle Freigabe" that the data migration sets up."""
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -121,3 +123,68 @@ def test_an_author_can_open_the_case_study_form(client, index):
     html = response.content.decode()
     for block in ("timeline", "interview", "key_figures", "lessons"):
         assert block in html
+
+
+def edit_actions(client, page) -> tuple[set[str], str]:
+    response = client.get(reverse("wagtailadmin_pages:edit", args=[page.pk]))
+    assert response.status_code == 200
+    return set(re.findall(r'name="(action-[a-z-]+)"', response.content.decode())), response.content.decode()
+
+
+def test_the_editor_offers_an_author_submission_and_an_editor_publishing(client, draft):
+    client.force_login(user_in("Authors", "autorin"))
+    actions, html = edit_actions(client, draft)
+    assert "action-submit" in actions and "action-publish" not in actions
+    assert "Redaktionelle Freigabe einreichen" in html
+
+    client.force_login(user_in("Editors", "redakteur"))
+    actions, _ = edit_actions(client, draft)
+    assert {"action-submit", "action-publish"} <= actions
+
+
+@pytest.fixture
+def live_case(index):
+    return make_case_study(index, title="Veröffentlicht", live=True)
+
+
+def test_an_authors_changes_to_a_live_case_study_wait_for_an_editor(client, live_case):
+    client.force_login(user_in("Authors", "autorin"))
+    data = edit_form_data(client, live_case, "action-publish")
+    data["title"] = "Ungeprüfte Änderung"
+    client.post(reverse("wagtailadmin_pages:edit", args=[live_case.pk]), data)
+    live_case.refresh_from_db()
+    assert live_case.live and live_case.title == "Veröffentlicht"
+    assert live_case.draft_title == "Ungeprüfte Änderung" and live_case.has_unpublished_changes
+    assert "Ungeprüfte Änderung" not in client.get(live_case.url).content.decode()
+
+
+def test_an_author_cannot_unpublish_an_editor_can(client, live_case):
+    unpublish = reverse("wagtailadmin_pages:unpublish", args=[live_case.pk])
+    client.force_login(user_in("Authors", "autorin"))
+    client.post(unpublish)
+    live_case.refresh_from_db()
+    assert live_case.live
+
+    client.force_login(user_in("Editors", "redakteur"))
+    assert client.post(unpublish).status_code == 302
+    live_case.refresh_from_db()
+    assert not live_case.live
+    client.logout()
+    assert client.get(live_case.url).status_code == 404
+
+
+def test_an_editor_approving_without_changes_writes_no_new_revision(client, draft):
+    """The date's callable default once made every save a change: approving in
+    the editor wrote a revision, which a re-approval workflow counts as an edit."""
+    draft.get_workflow().start(draft, user_in("Authors", "autorin"))
+    revisions = draft.revisions.count()
+    client.force_login(user_in("Editors", "redakteur"))
+    data = edit_form_data(client, draft, "action-workflow-action")
+    data["workflow-action-name"] = "approve"
+
+    response = client.post(reverse("wagtailadmin_pages:edit", args=[draft.pk]), data)
+
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.live
+    assert draft.revisions.count() == revisions

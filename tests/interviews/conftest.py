@@ -1,7 +1,7 @@
 import pytest
 
 from .factories import InterviewRequestFactory
-from .helpers import send_and_get_link
+from .helpers import SAVED_ANSWER, real, send_and_get_link
 
 
 @pytest.fixture
@@ -33,3 +33,20 @@ def case_study_index(db):
         instance=HomePage(title="Start", slug="start")
     )
     return make_index(home)
+
+
+@pytest.fixture
+def saved_before(interview, opened, client):
+    """An answer and a photo the contact saved, through the questionnaire, before the bad input."""
+    from casestudies.models import Answer, InterviewPhoto
+
+    question = interview.questions.order_by("sort_order").first()
+    client.post(opened, {f"answer_{question.pk}": SAVED_ANSWER, "action": "save"})
+    assert Answer.objects.get(question=question).text == SAVED_ANSWER
+    response = client.post(
+        opened + "photos/",
+        {"files": [real("photos/tiny-exif-gps.jpg")], "credit": "Foto: Firma", "consent": "on"},
+    )
+    assert response.status_code == 200
+    [photo] = InterviewPhoto.objects.filter(request=interview)
+    return question, photo

@@ -1,4 +1,5 @@
-"""Races that need real row locks: PostgreSQL only (SQLite ignores select_for_update)."""
+"""Races. Those that need real row locks run on PostgreSQL only (SQLite ignores
+select_for_update); two tabs saving at once must work on both."""
 
 from __future__ import annotations
 
@@ -7,13 +8,12 @@ import threading
 import pytest
 from django.core import mail
 from django.db import connection
+from django.test import Client
 
-from casestudies import interview_states, tasks
+from casestudies import interview_states, tasks, tokens
 from casestudies.models import Answer, ContactEvent, InterviewRequest, InterviewStatus, OutgoingEmail
 
 from .factories import InterviewRequestFactory
-
-pytestmark = pytest.mark.postgres
 
 
 def race(count: int, action) -> list:
@@ -38,6 +38,7 @@ def race(count: int, action) -> list:
     return results
 
 
+@pytest.mark.postgres
 def test_of_twenty_concurrent_submissions_exactly_one_wins(postgres, transactional_db):
     interview = InterviewRequestFactory(status=InterviewStatus.IN_PROGRESS)
     for question in interview.questions.all():
@@ -53,6 +54,7 @@ def test_of_twenty_concurrent_submissions_exactly_one_wins(postgres, transaction
     assert len([m for m in mail.outbox if m.to == [interview.contact.email]]) == 1
 
 
+@pytest.mark.postgres
 def test_two_relays_of_one_email_send_it_once(postgres, transactional_db):
     interview = InterviewRequestFactory()
     email = OutgoingEmail.objects.create(key="race", to="a@b.test", subject="s", text="t", request=interview)
@@ -119,3 +121,81 @@ def test_without_the_row_lock_the_unique_slot_still_lets_one_beat_win(
     assert sorted(results) == [False] * 7 + [True], results
     assert OutgoingEmail.objects.filter(key__contains=":reminder:").count() == 1
     assert len(mail.outbox) == 1
+
+
+# Through the questionnaire, as browsers send them ------------------------------------
+
+
+def contact_with_session(interview: InterviewRequest) -> tuple[Client, str]:
+    """A browser that followed the interview's link: its client and the questionnaire URL."""
+    raw = tokens.issue_token(interview)
+    interview.status = InterviewStatus.OPENED
+    interview.save()
+    browser = Client()
+    url = browser.get(f"/interview/{raw}/")["Location"]
+    assert browser.get(url).status_code == 200
+    return browser, url
+
+
+def same_browser(browser: Client) -> Client:
+    """Another tab: the same cookies, its own connection."""
+    tab = Client()
+    tab.cookies = browser.cookies
+    return tab
+
+
+@pytest.mark.postgres
+def test_twenty_concurrent_submits_through_the_questionnaire_exactly_one_wins(postgres, transactional_db):
+    interview = InterviewRequestFactory()
+    browser, url = contact_with_session(interview)
+    data = {f"answer_{q.pk}": f"Antwort {q.sort_order}." for q in interview.questions.all()} | {
+        "action": "submit"
+    }
+
+    responses = race(20, lambda: same_browser(browser).post(url, data))
+
+    # Every click ends on the thank-you page; none of them sees an error.
+    assert [getattr(r, "status_code", r) for r in responses] == [302] * 20, responses
+    assert {r["Location"] for r in responses} == {url}
+    interview.refresh_from_db()
+    assert interview.status == InterviewStatus.SUBMITTED
+    assert ContactEvent.objects.filter(request=interview, kind="submitted").count() == 1
+    assert len([m for m in mail.outbox if m.to == [interview.contact.email]]) == 1
+    assert sorted(Answer.objects.filter(question__request=interview).values_list("text", "is_final")) == [
+        ("Antwort 0.", True),
+        ("Antwort 1.", True),
+    ]
+
+
+@pytest.mark.parametrize("same_question", [False, True], ids=["different-questions", "same-question"])
+def test_two_tabs_saving_at_the_same_moment(transactional_db, same_question):
+    # On PostgreSQL the request's row lock orders them; on SQLite the write lock
+    # taken at BEGIN (settings: transaction_mode IMMEDIATE) makes one wait.
+    interview = InterviewRequestFactory()
+    browser, url = contact_with_session(interview)
+    first, second = (f"answer_{q.pk}" for q in interview.questions.order_by("sort_order"))
+    tab_b_field = first if same_question else second
+    posts = [{first: "Aus Tab A.", "action": "save"}, {tab_b_field: "Aus Tab B.", "action": "save"}]
+
+    responses = race(2, lambda: same_browser(browser).post(url, posts.pop()))
+
+    assert [getattr(r, "status_code", r) for r in responses] == [200, 200], responses
+    texts = set(Answer.objects.filter(question__request=interview).values_list("text", flat=True))
+    if same_question:
+        assert texts in ({"Aus Tab A."}, {"Aus Tab B."})  # the last write wins
+    else:
+        assert texts == {"Aus Tab A.", "Aus Tab B."}
+
+
+def test_two_autosaves_at_the_same_moment_both_land(transactional_db):
+    interview = InterviewRequestFactory()
+    browser, url = contact_with_session(interview)
+    saves = [{"question": q.pk, "text": f"Automatisch {q.sort_order}."} for q in interview.questions.all()]
+
+    responses = race(2, lambda: same_browser(browser).post(url + "autosave/", saves.pop()))
+
+    assert [getattr(r, "status_code", r) for r in responses] == [200, 200], responses
+    assert set(Answer.objects.filter(question__request=interview).values_list("text", flat=True)) == {
+        "Automatisch 0.",
+        "Automatisch 1.",
+    }

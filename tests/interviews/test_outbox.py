@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from casestudies import tasks
+from casestudies import emails, tasks
 from casestudies.emails import queue_email
 from casestudies.models import OutgoingEmail
 
@@ -65,6 +65,32 @@ def test_a_broker_that_is_down_loses_nothing(django_capture_on_commit_callbacks,
     assert len(mail.outbox) == 1
 
 
+def test_after_the_broker_failed_the_next_emails_are_left_to_the_sweep_for_a_while(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    from kombu.exceptions import OperationalError
+
+    tries = []
+
+    def broker_hangs(*args, **kwargs):
+        tries.append(args)
+        raise OperationalError("Timeout reading from socket")
+
+    monkeypatch.setattr(tasks.relay_email, "delay", broker_hangs)
+    monkeypatch.setattr(emails, "_broker_failed_at", {})
+    with django_capture_on_commit_callbacks(execute=True):
+        queued(key="first")
+        queued(key="second")
+    assert len(tries) == 1, "a hung broker must cost a request one timeout, not one per email"
+
+    monkeypatch.setattr(emails, "BROKER_PAUSE_SECONDS", 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        queued(key="third")
+    assert len(tries) == 2, "after the pause the broker is tried again"
+    assert tasks.relay_pending_emails.apply().get() == 3
+    assert len(mail.outbox) == 3
+
+
 def test_failed_sends_back_off_and_finally_give_up(settings, monkeypatch, time_machine):
     settings.OUTBOX_MAX_ATTEMPTS = 3
     email = queued()
@@ -111,3 +137,80 @@ def test_user_text_is_escaped_in_html_emails():
     )
     assert "<script>alert(1)</script>" not in email.html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in email.html
+
+
+# A relay claims a row for a lease before it sends (casestudies/tasks.py).
+
+
+def past_the_lease(settings) -> datetime.datetime:
+    return timezone.now() + datetime.timedelta(seconds=settings.OUTBOX_SEND_LEASE_SECONDS + 1)
+
+
+def test_a_relay_leaves_an_email_alone_while_another_holds_its_lease(settings, time_machine):
+    email = queued()
+    assert tasks._claim(email.pk) is not None  # another relay, still sending (or dead)
+
+    assert tasks.relay_email.apply(args=[email.pk]).get() is False
+    assert tasks.relay_pending_emails.apply().get() == 0
+    assert mail.outbox == []
+
+    time_machine.move_to(past_the_lease(settings))
+    assert tasks.relay_pending_emails.apply().get() == 1
+    email.refresh_from_db()
+    assert (email.status, email.attempts, len(mail.outbox)) == ("sent", 2, 1)
+
+
+def test_a_crash_after_the_server_accepted_sends_again_with_the_same_message_id(
+    settings, monkeypatch, time_machine
+):
+    """The one window no outbox can close (see send_outgoing_email): we send
+    at least once, and a duplicate carries the same Message-ID."""
+    email = queued()
+
+    def process_dies(email):
+        raise SystemExit("killed between the server's acceptance and the commit")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(tasks, "_record_sent", process_dies)
+        with pytest.raises(SystemExit):
+            tasks.send_outgoing_email(email.pk)
+    assert len(mail.outbox) == 1
+    email.refresh_from_db()
+    assert email.status == "sending"
+
+    tasks.relay_email.apply(args=[email.pk])  # the redelivered task, within the lease
+    assert len(mail.outbox) == 1
+
+    time_machine.move_to(past_the_lease(settings))
+    tasks.relay_pending_emails.apply()
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == ("sent", 2)
+    first, second = mail.outbox
+    assert first.extra_headers["Message-ID"] == second.extra_headers["Message-ID"]
+    assert first.message()["Message-ID"] == tasks.message_id(email)
+
+
+def test_an_email_whose_every_attempt_died_is_given_up(settings, time_machine):
+    settings.OUTBOX_MAX_ATTEMPTS = 2
+    email = queued()
+    for _ in range(2):
+        assert tasks._claim(email.pk) is not None
+        time_machine.move_to(past_the_lease(settings))
+
+    tasks.relay_pending_emails.apply()
+
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == ("failed", 2)
+    assert "without a result" in email.last_error
+    assert mail.outbox == []
+
+
+def test_the_message_id_is_stable_and_does_not_show_the_key():
+    email = queued(key="interview:1:invitation:secret-token-hash")
+
+    tasks.relay_email.apply(args=[email.pk])
+
+    header = mail.outbox[0].message()["Message-ID"]
+    assert header == tasks.message_id(email)
+    assert header.startswith(f"<outbox.{email.pk}.") and header.endswith("@casebook.test>")
+    assert "secret-token-hash" not in header

@@ -10,7 +10,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-BEFORE = ("casestudies", "0007_interview_case_study")
+BEFORE = ("casestudies", "0012_company_signoff_task")
 
 
 @pytest.mark.django_db(transaction=True)

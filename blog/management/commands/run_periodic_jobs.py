@@ -10,8 +10,8 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        # A worker imports every app's tasks module when it starts; this
-        # command must do the same, or a task no one imported yet is unknown.
+        # A worker imports every app's tasks.py when it starts; this command
+        # must do so itself, or the tasks are not registered.
         app.loader.import_default_modules()
         for name, entry in app.conf.beat_schedule.items():
             app.tasks[entry["task"]].apply(args=entry.get("args", ()), kwargs=entry.get("kwargs", {}))

@@ -66,7 +66,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("casestudies", "0007_interview_case_study"),
+        ("casestudies", "0012_company_signoff_task"),
     ]
 
     operations = [

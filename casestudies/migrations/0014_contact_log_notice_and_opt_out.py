@@ -17,7 +17,7 @@ def mark_manual(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("casestudies", "0008_reminder_policy"),
+        ("casestudies", "0013_reminder_policy"),
     ]
 
     operations = [

@@ -44,7 +44,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("casestudies", "0009_contact_log_notice_and_opt_out"),
+        ("casestudies", "0014_contact_log_notice_and_opt_out"),
         ("casestudies", "0003_editorial_roles_and_workflow"),
         ("wagtailcore", "0098_apitoken"),
         ("auth", "0012_alter_user_first_name_max_length"),

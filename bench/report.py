@@ -1,0 +1,275 @@
+"""RESULTS.md from one run's figures."""
+
+from __future__ import annotations
+
+import statistics
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f}"
+
+
+def _mib(kib: float) -> str:
+    return f"{kib / 1024:.0f}"
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def render(*, environment, seeding, interview, latencies, throughput, photos, quick, seconds) -> str:
+    parts = [
+        "# Benchmark results",
+        "",
+        f"Written by `bin/bench{' --quick' if quick else ''}` on {environment['date']} at commit "
+        f"{environment['commit']}; the whole run took {seconds / 60:.1f} minutes. Every figure below "
+        "comes from this one run. How to reproduce it and what the figures mean: README.md, section "
+        '"Benchmarks".',
+    ]
+    if quick:
+        parts += ["", "**Quick run: too few samples to compare with anything. Not for RESULTS.md.**"]
+    parts += [
+        "",
+        "## Machine",
+        "",
+        _table(
+            ["", ""],
+            [
+                ["CPU", environment["cpu"]],
+                ["cores", environment["cores"]],
+                ["memory", environment["memory"]],
+                ["OS", environment["os"]],
+                ["Python", environment["python"]],
+                ["PostgreSQL", environment["postgresql"]],
+                ["Redis", environment["redis"]],
+                ["packages", environment["packages"]],
+                [
+                    "load average (1/5/15 min)",
+                    f"{environment['load_before']} at the start, {environment['load_after']} at the end",
+                ],
+            ],
+        ),
+        "",
+        "PostgreSQL, Redis, the server and the load generator all share these cores; the load "
+        "average says how much else was running. Figures that are ratios were measured side by "
+        "side in this run and are what to compare across machines; absolute times are this "
+        "machine's.",
+        "",
+        "## Data",
+        "",
+        _seeding(seeding),
+        "",
+        "## Latency and SQL queries per request",
+        "",
+        "In-process through Django's test Client: the whole middleware stack, view and template "
+        "against PostgreSQL and Redis, with production settings (DEBUG off, hashed static files, "
+        "HTTPS as behind the proxy, a browser's User-Agent so page views are counted); no HTTP "
+        "server. *miss*: the page cache's generation is bumped before each request (as a publish "
+        "does), so the page is rendered and stored; *hit*: a reader without a session cookie gets "
+        'the stored copy. Renditions and "most read" stay cached, as on a running site. Wall '
+        "time includes the waits for PostgreSQL and Redis; *CPU* is this process's CPU time only. "
+        f"Samples: {_samples(latencies)}. Queries are counted on three further requests "
+        "(a range where they differed).",
+        "",
+        _table(
+            ["request", "page cache", "p50 ms", "p95 ms", "CPU p50 ms", "SQL queries"],
+            [
+                [
+                    f"{m.name} `{m.method} {m.url}`",
+                    m.cache,
+                    _ms(m.p50),
+                    _ms(m.p95),
+                    _ms(m.cpu_p50),
+                    m.query_text,
+                ]
+                for m in latencies
+            ],
+        ),
+        "",
+        f"The questionnaire is the seeded request with the longest contact log ({interview['events']} "
+        f"events, {interview['questions']} questions). The link is exchanged for a session on "
+        "every sample (a new session each time); autosave writes a new text on every sample.",
+        "",
+        _page_cache_ratio(latencies),
+        "",
+        "## Throughput under gunicorn",
+        "",
+        _throughput(throughput),
+        "",
+        "## Photos",
+        "",
+        _photos(photos),
+        "",
+    ]
+    return "\n".join(parts)
+
+
+def _samples(latencies) -> str:
+    by_cache: dict[str, int] = {}
+    for m in latencies:
+        by_cache.setdefault(m.cache, len(m.samples))
+    return ", ".join(f"{count} per row ({cache})" for cache, count in by_cache.items())
+
+
+def _seeding(seeding) -> str:
+    scale = seeding["scale"]
+    what = (
+        f"{scale['case_studies']:,} case studies (from {scale['companies']:,} companies, "
+        f"{scale['authors']} authors besides the demo's, {scale['tags']} tags, "
+        f"{scale['images']} shared images), {scale['interview_requests']:,} interview requests "
+        f"({scale['questions_per_request']} questions each, answers where the status has them) and "
+        f"{scale['contact_events']:,} contact events, on top of the demo (`manage.py load_demo`); "
+        f'plus {scale["pageview_days"]} days of page views for "most read".'
+    )
+    if seeding["skipped"]:
+        return f"{what} Already seeded at this scale by an earlier run: seeding skipped."
+    steps = ", ".join(f"{name} {secs:.1f} s" for name, secs in seeding["steps"].items())
+    return f"{what} Seeded in this run in {seeding['seconds']:.1f} s ({steps})."
+
+
+def _page_cache_ratio(latencies) -> str:
+    pairs = {}
+    for m in latencies:
+        pairs.setdefault(m.name, {})[m.cache] = m
+    lines = ["Page cache, p50 of a miss divided by p50 of a hit (same run, same page):", ""]
+    for name, pair in pairs.items():
+        if "miss" in pair and "hit" in pair:
+            lines.append(f"- {name}: {pair['miss'].p50 / pair['hit'].p50:.0f}×")
+    return "\n".join(lines)
+
+
+def _round_ratios(result, ceiling) -> list[float]:
+    return [
+        run.requests_per_second / base.requests_per_second
+        for run, base in zip(result.runs, ceiling.runs, strict=True)
+    ]
+
+
+def _throughput(load) -> str:
+    results = load["results"]
+    ceiling = results[0]
+    rows = []
+    for result in results:
+        ratios = _round_ratios(result, ceiling)
+        rows.append(
+            [
+                result.target.name,
+                " / ".join(f"{run.requests_per_second:,.0f}" for run in result.runs),
+                f"{statistics.median(run.requests_per_second for run in result.runs):,.0f}",
+                f"{statistics.median(ratios):.2f}",
+                f"{result.cpu_ms:.2f}",
+                " / ".join(f"{run.p50_ms:.0f}" if run.p50_ms is not None else "–" for run in result.runs),
+                " / ".join(f"{run.p99_ms:.0f}" if run.p99_ms is not None else "–" for run in result.runs),
+                str(sum(run.errors for run in result.runs)),
+            ]
+        )
+    cached, cached_ceiling = results[1], results[2]
+    ratios = _round_ratios(cached, ceiling)
+    hit_ratios = _round_ratios(cached, cached_ceiling)
+    return "\n".join(
+        [
+            f"`{load['server']}` (sync workers, as in the Docker image; no access log), "
+            f"load from `{load['tool']}` with {load['connections']} connections"
+            f"{', ' + str(load['threads']) + ' thread' if 'wrk' in load['tool'] else ''}, "
+            f"{load['duration']} s per run after a {load['warmup']} s warm-up per target, "
+            f"{load['rounds']} rounds with the targets taking turns (A B C, A B C, …), so that "
+            "whatever else the machine does falls on all of them alike; a ratio is taken per round "
+            "and the median of the rounds is given. Every request sends `X-Forwarded-Proto: https` "
+            "(as the proxy does) and a browser's User-Agent (so the page-view counter runs: one "
+            "Redis round trip). The minimal view is mounted only in `bench/urls.py`: it runs the "
+            "same middleware, including the page cache's lookup (two Redis round trips, a miss: "
+            "it is marked no-store), and returns `ok`; its twin *minimal view, page cache hit* is "
+            "stored by the page cache, so it is the least a cache hit can cost (a 3-byte body, no "
+            "page-view count). *Server CPU* is the CPU time of gunicorn's "
+            "master and workers during a run divided by its requests (median of the rounds): it "
+            "depends much less on what else the machine runs than requests per second do.",
+            "",
+            _table(
+                [
+                    "target",
+                    "req/s per round",
+                    "median req/s",
+                    "÷ minimal",
+                    "server CPU ms/request",
+                    "p50 ms per round",
+                    "p99 ms per round",
+                    "errors",
+                ],
+                rows,
+            ),
+            "",
+            f"**Cached case study ÷ minimal view: {statistics.median(ratios):.2f} of the requests "
+            f"per second** (per round: {', '.join(f'{ratio:.2f}' for ratio in ratios)}); "
+            f"server CPU per request {cached.cpu_ms:.2f} ms against {ceiling.cpu_ms:.2f} ms "
+            f"({cached.cpu_ms / ceiling.cpu_ms:.2f}×). Against the minimal page-cache hit: "
+            f"{statistics.median(hit_ratios):.2f} of the requests per second, "
+            f"{cached.cpu_ms / cached_ceiling.cpu_ms:.2f}× the server CPU per request.",
+        ]
+    )
+
+
+def _photos(results) -> str:
+    if not results:
+        return "No photo was measured."
+    rows = []
+    ratios = []
+    for result in results:
+        pipeline, plain = result["pipeline"], result["pillow"]
+        clean = statistics.median(run["clean"] for run in pipeline["runs"])
+        thumb = statistics.median(run["thumbnail"] for run in pipeline["runs"])
+        total = statistics.median(run["clean"] + run["thumbnail"] for run in pipeline["runs"])
+        base = statistics.median(run["decode_encode"] for run in plain["runs"])
+        cpu_pipeline = statistics.median(run["cpu"] for run in pipeline["runs"])
+        cpu_plain = statistics.median(run["cpu"] for run in plain["runs"])
+        extra_pipeline = pipeline["peak_kib"] - pipeline["rss_before_kib"]
+        extra_plain = plain["peak_kib"] - plain["rss_before_kib"]
+        rows.append(
+            [
+                result["file"],
+                _ms(clean),
+                _ms(thumb),
+                _ms(base),
+                f"{total / base:.2f} (CPU {cpu_pipeline / cpu_plain:.2f})",
+                f"{_mib(extra_pipeline)} / {_mib(extra_plain)}",
+                f"{extra_pipeline / extra_plain:.2f}",
+                f"{_mib(pipeline['peak_kib'])} / {_mib(plain['peak_kib'])}",
+            ]
+        )
+        ratios.append((result["file"].split(":")[0], total / base, extra_pipeline / extra_plain))
+    runs = len(results[0]["pipeline"]["runs"])
+    return "\n".join(
+        [
+            "Our pipeline (`casestudies/photos.py`: `clean_photo` = read within the byte limit, "
+            "identify, check the pixel limit, decode, turn by EXIF orientation, convert to RGB, "
+            "re-encode as JPEG quality 88 with `optimize=True` and no metadata; then "
+            "`make_thumbnail` of the result) against Pillow's plain round trip of the same file "
+            "(`Image.open`, `load()`, `save` as JPEG quality 88, HEIC through the same "
+            "pillow-heif plugin). Each measurement runs in a fresh Python process that imports the "
+            f"same modules and reads the file first; times are the median of {runs} runs after one "
+            "warm-up. Memory is resident memory (RSS, so Pillow's and libheif's C buffers count): "
+            "*extra* is the peak during the work (the warm-up included; the kernel's high-water "
+            "mark, reset just before) minus the RSS just before it.",
+            "",
+            _table(
+                [
+                    "file",
+                    "clean ms",
+                    "thumbnail ms",
+                    "Pillow plain ms",
+                    "pipeline ÷ plain, time",
+                    "extra MiB, pipeline / plain",
+                    "÷, memory",
+                    "peak RSS MiB, pipeline / plain",
+                ],
+                rows,
+            ),
+            "",
+            *[
+                f"**{name}: pipeline (clean + thumbnail) ÷ Pillow plain = {time_ratio:.2f}× the time, "
+                f"{memory_ratio:.2f}× the extra memory.**"
+                for name, time_ratio, memory_ratio in ratios
+            ],
+        ]
+    )

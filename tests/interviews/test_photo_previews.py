@@ -1,0 +1,58 @@
+"""The contact sees small previews of their own uploads, and nobody else does."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from casestudies import photos
+
+from .factories import InterviewRequestFactory
+from .helpers import jpeg_bytes, upload
+
+pytestmark = pytest.mark.django_db
+
+
+def thumbnail_url(interview, photo) -> str:
+    return reverse("interview:photo_thumbnail", args=[interview.public_id, photo.pk])
+
+
+def send_photo(client, opened, capture, size=(900, 600)):
+    with capture(execute=True):
+        return client.post(
+            opened + "photos/", {"files": [upload("a.jpg", jpeg_bytes(size))], "credit": "c", "consent": "on"}
+        )
+
+
+def test_the_contact_gets_the_thumbnail_of_their_photo_privately(
+    client, opened, interview, django_capture_on_commit_callbacks
+):
+    response = send_photo(client, opened, django_capture_on_commit_callbacks)
+    # The worker makes the thumbnail after the upload; until then the page says so.
+    assert "Die Vorschau wird erstellt." in response.content.decode()
+    [photo] = interview.photos.all()
+    assert thumbnail_url(interview, photo) in client.get(opened).content.decode()
+
+    thumbnail = client.get(thumbnail_url(interview, photo))
+
+    assert thumbnail.status_code == 200 and thumbnail["Content-Type"] == "image/jpeg"
+    assert thumbnail["Cache-Control"] == "no-store, private"
+    assert b"".join(thumbnail.streaming_content)[:2] == b"\xff\xd8"
+
+
+def test_no_thumbnail_for_a_stranger_or_another_requests_photo(
+    client, opened, interview, django_capture_on_commit_callbacks
+):
+    other = InterviewRequestFactory(status="in_progress")
+    with django_capture_on_commit_callbacks(execute=True):
+        [foreign] = photos.store_photos(other, [upload("b.jpg", jpeg_bytes())], caption="", credit="c")
+    send_photo(client, opened, django_capture_on_commit_callbacks)
+    [own] = interview.photos.all()
+
+    assert Client().get(thumbnail_url(interview, own)).status_code == 404
+    assert (
+        client.get(reverse("interview:photo_thumbnail", args=[interview.public_id, foreign.pk])).status_code
+        == 404
+    )
+    assert client.get(thumbnail_url(other, foreign)).status_code == 404
