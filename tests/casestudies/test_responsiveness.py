@@ -18,11 +18,17 @@ from casestudies import responsiveness
 from casestudies.models import ContactEvent, Industry, InterviewStatus
 from tests.interviews.factories import InterviewRequestFactory
 
-from .factories import CompanyContactFactory, CompanyFactory
+from .factories import CompanyContactFactory, CompanyFactory, make_case_study
 
 pytestmark = pytest.mark.django_db
 
-SENT = timezone.now() - datetime.timedelta(days=60)
+# At nine in the morning: an answer "n days and three hours later" then falls on
+# the n-th day whatever time the suite runs (late in the evening it crossed midnight).
+SENT = datetime.datetime.combine(
+    timezone.localdate() - datetime.timedelta(days=60),
+    datetime.time(9),
+    tzinfo=timezone.get_current_timezone(),
+)
 
 
 def request(company, status, *, answer_after=None, answer_kind="submitted"):
@@ -102,7 +108,15 @@ def test_the_company_listing_column(admin_client, known):
     assert "1 beantwortet · 0 abgelehnt · 1 ignoriert im Median 10 Tage bis zur Antwort" in html
 
 
-def test_the_public_company_page_shows_it_only_when_switched_on(client, known):
+@pytest.fixture
+def published(known, index):
+    """The public company page exists only for a company with a published case study."""
+    telecom, _ = known
+    make_case_study(index, company=telecom)
+    return telecom
+
+
+def test_the_public_company_page_shows_it_only_when_switched_on(client, known, published):
     telecom, _ = known
     url = reverse("casestudies:company", kwargs={"slug": telecom.slug})
     assert "Wie das Unternehmen auf Interviewanfragen antwortet" not in client.get(url).content.decode()
@@ -121,7 +135,7 @@ def count_queries(client, url) -> int:
     return len(captured)
 
 
-def test_query_counts_stay_constant_as_data_grows(admin_client, known, settings):
+def test_query_counts_stay_constant_as_data_grows(admin_client, known, published, settings):
     from django.test import Client
 
     settings.PAGE_CACHE_SECONDS = 0  # count what rendering costs, not the cache

@@ -67,6 +67,7 @@ def test_two_relays_of_one_email_send_it_once(postgres, transactional_db):
     assert (email.status, email.attempts) == ("sent", 1)
 
 
+@pytest.mark.postgres
 def test_beats_running_the_reminder_job_at_once_send_one_email_per_slot(postgres, transactional_db):
     import datetime
 
@@ -98,6 +99,7 @@ def test_beats_running_the_reminder_job_at_once_send_one_email_per_slot(postgres
         assert ContactEvent.objects.filter(request=interview, kind="reminder").count() == 2
 
 
+@pytest.mark.postgres
 def test_without_the_row_lock_the_unique_slot_still_lets_one_beat_win(
     postgres, transactional_db, monkeypatch
 ):
