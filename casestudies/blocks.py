@@ -91,13 +91,28 @@ class PartialDateValue(blocks.StructValue):
         }.get(self.precision, f"{value.year:04d}")
 
 
+class WholeNumberBlock(blocks.IntegerBlock):
+    """An IntegerBlock whose posted value is a number before it is cleaned.
+
+    The editor posts numbers as text; Wagtail compares the posted block value
+    with the stored one to decide whether the page changed, so "2010" against
+    2010 made every save of a timeline a change: a new revision on each
+    "Approve", and a workflow that asks again after edits started over."""
+
+    def value_from_form(self, value):
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            return None if value in (None, "") else value  # clean() says what is wrong
+
+
 class PartialDateBlock(blocks.StructBlock):
     precision = blocks.ChoiceBlock(
         choices=DatePrecision.choices, default=DatePrecision.DAY, label=_("Known to the")
     )
-    year = blocks.IntegerBlock(required=False, min_value=1900, max_value=2200, label=_("Year"))
+    year = WholeNumberBlock(required=False, min_value=1900, max_value=2200, label=_("Year"))
     month = blocks.ChoiceBlock(choices=MONTHS, required=False, label=_("Month"))
-    day = blocks.IntegerBlock(required=False, min_value=1, max_value=31, label=_("Day"))
+    day = WholeNumberBlock(required=False, min_value=1, max_value=31, label=_("Day"))
 
     class Meta:
         icon = "date"

@@ -71,3 +71,19 @@ def test_streamfield_accepts_the_raw_helpers():
         [{"type": "timeline", "value": {"heading": "", "events": [timeline_event(what="x")]}}]
     )
     assert value[0].value["events"][0]["date"].is_known is False
+
+
+def test_a_timeline_date_posted_back_unchanged_is_no_change():
+    """The editor posts numbers as text: "2010" must not count as a change of 2010."""
+    from wagtail.blocks.base import BlockField
+
+    from casestudies.blocks import PartialDateBlock
+
+    block = PartialDateBlock()
+    stored = block.to_python({"precision": "day", "year": 2010, "month": "1", "day": 9})
+    posted = block.value_from_datadict(
+        {"d-precision": "day", "d-year": "2010", "d-month": "1", "d-day": "9"}, {}, "d"
+    )
+
+    assert not BlockField(block=block).has_changed(stored, posted)
+    assert BlockField(block=block).has_changed(stored, {**posted, "day": 10})
