@@ -246,9 +246,8 @@ def draft_failure_case_study(
     figures and lessons). Editors edit it; it goes live through the workflow
     after the last notice (casestudies.publication).
 
-    `intro` is HTML (rich text); without it a neutral sentence opens the story."""
+    `intro` is HTML (rich text); without it the timeline opens the story, under the summary."""
     from django.db import transaction
-    from django.utils.html import format_html
     from wagtail.log_actions import log
 
     from . import contact_timeline, interview_states
@@ -271,10 +270,10 @@ def draft_failure_case_study(
                 "company": company,
                 "figures": figures.sentence(),
             }
-            if intro is None:
-                intro = format_html("<p>{}</p>", summary)
+            # The summary already stands above the body as its lead; the story
+            # opens with the editors' own words, or straight with the timeline.
             body = [
-                ("text", intro),
+                *([("text", intro)] if intro else []),
                 contact_timeline.timeline_block(locked, events),
                 contact_timeline.key_figures_block(figures),
                 *extra_blocks,
