@@ -103,20 +103,26 @@ def relay_soon(email_pk: int) -> None:
         _broker_failed_at.pop(broker, None)
 
 
-def queue_invitation(request: InterviewRequest, raw_token: str, *, reminder: bool = False) -> None:
+def queue_link_email(request: InterviewRequest, raw_token: str, template: str) -> None:
+    """An email to the contact that carries a fresh questionnaire link (the
+    invitation, a new link, the last notice). The key includes the token hash:
+    a resent link is a new logical email, the same send retried is not; the
+    body is wiped once sent, so the link lives nowhere after it left."""
     from .tokens import questionnaire_url
 
-    # The key includes the token hash: a resent link is a new logical email,
-    # the same send retried is not.
     queue_email(
-        key=f"interview:{request.pk}:invitation:{request.token_hash}",
+        key=f"interview:{request.pk}:{template}:{request.token_hash}",
         to=request.contact.email,
-        template="invitation",
+        template=template,
         context={"request": request, "contact": request.contact, "url": questionnaire_url(raw_token)},
         language=request.language,
         request=request,
         contains_secret=True,
     )
+
+
+def queue_invitation(request: InterviewRequest, raw_token: str) -> None:
+    queue_link_email(request, raw_token, "invitation")
 
 
 def queue_submission_emails(request: InterviewRequest) -> None:
@@ -163,17 +169,7 @@ def queue_owner_notice(request: InterviewRequest, template: str, **extra) -> Non
 def queue_last_notice(request: InterviewRequest, raw_token: str) -> None:
     """The notice before a failure case study goes live: the planned date, the
     reply window and a fresh questionnaire link."""
-    from .tokens import questionnaire_url
-
-    queue_email(
-        key=f"interview:{request.pk}:last-notice:{request.token_hash}",
-        to=request.contact.email,
-        template="last_notice",
-        context={"request": request, "contact": request.contact, "url": questionnaire_url(raw_token)},
-        language=request.language,
-        request=request,
-        contains_secret=True,
-    )
+    queue_link_email(request, raw_token, "last_notice")
 
 
 def admin_url(request: InterviewRequest) -> str:

@@ -39,9 +39,6 @@ def test_a_company_answers_and_the_interview_is_published(
     make_user("autorin", "Authors", author_slug="miriam-hoffmann")
     make_user("redakteur", "Editors")
 
-    def shot(step: str, page=None):
-        return screenshot(step, page=page)
-
     # The author writes the request from the series' standard questions and sends it.
     author = log_in(browser, base, "autorin")
     request_id = create_interview_request(
@@ -50,10 +47,10 @@ def test_a_company_answers_and_the_interview_is_published(
         company="Nordlicht Reisen GmbH",
         contact="Social-Media-Team (Nordlicht Reisen GmbH)",
         question_set="Chief Social Media Officer: Standardfragen",
-        shot=lambda step: shot(step, author.page),
+        shot=lambda step: screenshot(step, author.page),
     )
     run_admin_action(author, base, request_id, "Einladung senden", "Einladung senden")
-    shot("invitation-sent", author.page)
+    screenshot("invitation-sent", author.page)
     link = questionnaire_link_from_email(CONTACT_EMAIL)
 
     # The contact opens the link from the email, in a browser of their own.
@@ -67,7 +64,7 @@ def test_a_company_answers_and_the_interview_is_published(
     answer(contact, 2, "Werktags innerhalb von drei Stunden.")
     contact.get_by_role("button", name="Speichern").click()
     expect(contact.locator("#progress")).to_have_text("2 von 7 beantwortet")
-    shot("first-visit-saved", contact)
+    screenshot("first-visit-saved", contact)
     questionnaire_url = contact.url
     contact.close()
 
@@ -93,16 +90,16 @@ def test_a_company_answers_and_the_interview_is_published(
     contact.locator("input[name=consent]").check()
     contact.get_by_role("button", name="Hochladen").click()
     expect(contact.locator(".photo-list")).to_contain_text("Das Social-Media-Team in Kiel")
-    shot("photo-uploaded", contact)
+    screenshot("photo-uploaded", contact)
     contact.get_by_role("button", name="Antworten absenden").click()
     expect(contact.locator("main")).to_contain_text("Vielen Dank")
-    shot("submitted", contact)
+    screenshot("submitted", contact)
     contact_context.close()
     assert InterviewRequest.objects.get(pk=request_id).status == InterviewStatus.SUBMITTED
 
     # The author accepts: the answers and the photo become a draft case study.
     run_admin_action(author, base, request_id, "Annehmen", "Annehmen")
-    shot("accepted", author.page)
+    screenshot("accepted", author.page)
     study = InterviewRequest.objects.get(pk=request_id).case_study
     assert study is not None and not study.live
 
@@ -114,12 +111,15 @@ def test_a_company_answers_and_the_interview_is_published(
     page.locator(".footer__container .dropdown-toggle, [data-w-dropdown-target='toggle']").last.click()
     page.get_by_role("button", name=re.compile("Zur Moderation|Redaktionelle Freigabe|einreichen")).click()
     expect(page.locator(".messages")).to_contain_text(re.compile("eingereicht|submitted"))
-    shot("submitted-for-review", page)
+    screenshot("submitted-for-review", page)
 
     # The company reads the text as it will be published and approves it.
     signoff_page = browser.new_context(locale="de-DE", viewport={"width": 1000, "height": 900}).new_page()
     confirmation = contact_signs_off(
-        signoff_page, to=CONTACT_EMAIL, expect_changes=False, screenshot=lambda step: shot(step, signoff_page)
+        signoff_page,
+        to=CONTACT_EMAIL,
+        expect_changes=False,
+        screenshot=lambda step: screenshot(step, signoff_page),
     )
     assert "Vielen Dank" in confirmation or "freigegeben" in confirmation
     signoff_page.context.close()
@@ -127,7 +127,7 @@ def test_a_company_answers_and_the_interview_is_published(
     # An editor approves it in the workflow; it goes live.
     editor = log_in(browser, base, "redakteur")
     editor.page.goto(f"{base}/admin/pages/{study.pk}/edit/")
-    shot("editor-reviews", editor.page)
+    screenshot("editor-reviews", editor.page)
     editor.page.locator(".footer__container .dropdown-toggle, [data-w-dropdown-target='toggle']").last.click()
     editor.page.get_by_role("button", name=re.compile(r"^Freigeben( und Veröffentlichen)?$")).click()
     expect(editor.page.locator(".messages")).to_contain_text(re.compile(r"\w"))
@@ -144,5 +144,5 @@ def test_a_company_answers_and_the_interview_is_published(
         "Foto: Nordlicht Reisen"
     )
     expect(reader.locator("figure img").first).to_be_visible()
-    shot("reader", reader)
+    screenshot("reader", reader)
     reader.context.close()

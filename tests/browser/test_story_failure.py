@@ -50,9 +50,6 @@ def test_nobody_answers_and_the_silence_is_published(
     make_user("autor", "Authors", author_slug="jan-berger")
     make_user("redakteurin", "Editors")
 
-    def shot(step, page):
-        return screenshot(step, page=page)
-
     # Day 0: the author writes and sends the request.
     author = log_in(browser, base, "autor")
     request_id = create_interview_request(
@@ -61,7 +58,7 @@ def test_nobody_answers_and_the_silence_is_published(
         company="Funkstille AG",
         contact="Pressestelle (Funkstille AG)",
         question_set="Chief Social Media Officer: Standardfragen",
-        shot=lambda step: shot(step, author.page),
+        shot=lambda step: screenshot(step, author.page),
     )
     run_admin_action(author, base, request_id, "Einladung senden", "Einladung senden")
     assert len(emails_to(CONTACT_EMAIL)) == 1
@@ -79,7 +76,7 @@ def test_nobody_answers_and_the_silence_is_published(
     page.locator("#id_outcome").fill("Sekretariat: nur per E-Mail erreichbar.")
     page.get_by_role("button", name="Anruf oder E-Mail protokollieren").click()
     expect(page.locator(".messages")).to_contain_text("Protokolliert")
-    shot("call-logged", page)
+    screenshot("call-logged", page)
 
     # Days 4 and 8: the periodic jobs send the two reminders after sending, once each.
     for day in (4, 4, 8, 8):
@@ -87,7 +84,7 @@ def test_nobody_answers_and_the_silence_is_published(
         run_periodic_jobs()
     assert len(emails_to(CONTACT_EMAIL)) == 3
     page.goto(f"{base}/admin/interview_requests/inspect/{request_id}/")
-    shot("reminders-sent", page)
+    screenshot("reminders-sent", page)
 
     # Day 16: the deadline (day 14) has passed: the request expires, the owner is told.
     time_machine.move_to(start + datetime.timedelta(days=16), tick=True)
@@ -99,7 +96,7 @@ def test_nobody_answers_and_the_silence_is_published(
     run_admin_action(
         author, base, request_id, "Misserfolgs-Fallstudie anlegen", "Misserfolgs-Fallstudie anlegen"
     )
-    shot("failure-draft-created", page)
+    screenshot("failure-draft-created", page)
     study = InterviewRequest.objects.get(pk=request_id).case_study
     assert study is not None and not study.live
     assert study.specific.outcome == Outcome.FAILURE
@@ -117,14 +114,14 @@ def test_nobody_answers_and_the_silence_is_published(
     page.locator(".footer__container .dropdown-toggle, [data-w-dropdown-target='toggle']").last.click()
     page.get_by_role("button", name=re.compile("Redaktionelle Freigabe|einreichen")).click()
     expect(page.locator(".messages")).to_contain_text(re.compile("eingereicht|submitted"))
-    shot("submitted-for-review", page)
+    screenshot("submitted-for-review", page)
 
     # ...and an editor approves it once the reply window is over.
     time_machine.move_to(start + datetime.timedelta(days=26), tick=True)
     editor = log_in(browser, base, "redakteurin")
     editor.page.goto(f"{base}/admin/pages/{study.pk}/edit/")
     editor.page.locator(".footer__container .dropdown-toggle, [data-w-dropdown-target='toggle']").last.click()
-    shot("editor-reviews", editor.page)
+    screenshot("editor-reviews", editor.page)
     editor.page.get_by_role("button", name=re.compile(r"^Freigeben( und Veröffentlichen)?$")).click()
     expect(editor.page.locator(".messages")).to_contain_text(re.compile(r"\w"))
     assert CaseStudyPage.objects.get(pk=study.pk).live
@@ -138,5 +135,5 @@ def test_nobody_answers_and_the_silence_is_published(
     expect(timeline.get_by_text("Wir erinnern an unsere Fragen.")).to_have_count(2)
     expect(timeline).to_contain_text("Die Frist für unsere Fragen läuft ab.")
     expect(reader.locator("main")).not_to_contain_text(CONTACT_EMAIL)
-    shot("reader", reader)
+    screenshot("reader", reader)
     reader.context.close()
