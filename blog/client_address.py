@@ -53,8 +53,21 @@ def network(request: HttpRequest) -> str:
     return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False).network_address)
 
 
+def keyed_hash(group: str, value: str) -> str:
+    """A hash of a person's address (network or email) that only this site can recompute."""
+    return hmac.new(
+        settings.SECRET_KEY.encode(), f"ratelimit:{group}:{value}".encode(), hashlib.sha256
+    ).hexdigest()
+
+
 def address_key(group: str, request: HttpRequest) -> str:
     """A django-ratelimit key: a keyed hash of the client's network, never the address."""
-    return hmac.new(
-        settings.SECRET_KEY.encode(), f"ratelimit:{group}:{network(request)}".encode(), hashlib.sha256
-    ).hexdigest()
+    return keyed_hash(group, network(request))
+
+
+def posted_email_key(group: str, request: HttpRequest) -> str:
+    """A django-ratelimit key: a keyed hash of the email address in the form, never the address.
+
+    django-ratelimit's own "post:email" would put an unkeyed MD5 of it into the
+    cache, which anyone holding a list of addresses can reverse."""
+    return keyed_hash(group, request.POST.get("email", "").strip().lower())

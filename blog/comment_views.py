@@ -15,6 +15,7 @@ from django_comments.views.comments import post_comment as library_post_comment
 from django_ratelimit.core import is_ratelimited
 from wagtail.models import Page
 
+from .client_address import address_key, posted_email_key
 from .models.pages import story_page_models
 
 RATE_PER_ADDRESS = "5/10m"
@@ -40,9 +41,14 @@ def post_comment(request):
     except (TypeError, ValueError) as exc:
         raise Http404 from exc
     limited = is_ratelimited(
-        request, group="comments-ip", key="ip", rate=RATE_PER_ADDRESS, method="POST", increment=True
+        request, group="comments-ip", key=address_key, rate=RATE_PER_ADDRESS, method="POST", increment=True
     ) or is_ratelimited(
-        request, group="comments-email", key="post:email", rate=RATE_PER_EMAIL, method="POST", increment=True
+        request,
+        group="comments-email",
+        key=posted_email_key,
+        rate=RATE_PER_EMAIL,
+        method="POST",
+        increment=True,
     )
     if limited:
         form = get_form()(page, data=request.POST)

@@ -24,6 +24,7 @@ from django.db.models import F, Sum
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from .client_address import client_ip
 from .models import PageViewDay
 
 logger = logging.getLogger("casebook.pageviews")
@@ -68,9 +69,7 @@ def countable_page_id(request: HttpRequest, response: HttpResponse) -> int | Non
 
 
 def visitor_mark(request: HttpRequest, page_id: int) -> str:
-    source = "|".join(
-        [request.META.get("REMOTE_ADDR", ""), request.headers.get("User-Agent", ""), str(page_id)]
-    )
+    source = "|".join([client_ip(request), request.headers.get("User-Agent", ""), str(page_id)])
     return hmac.new(settings.SECRET_KEY.encode(), source.encode(), hashlib.sha256).hexdigest()[:32]
 
 

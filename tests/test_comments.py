@@ -85,6 +85,31 @@ def test_the_rate_limit_counts_per_address_too(demo):
     assert post(sender, article, email="person9@example.org").status_code == 429
 
 
+def test_the_rate_limit_keeps_neither_the_address_nor_the_email_in_the_cache(demo):
+    """django-ratelimit's own keys are a plain hash of the value: anyone with
+    the cache and a list of addresses could tell who wrote. Ours are keyed."""
+    from django.core.cache import cache
+    from django_ratelimit import core
+
+    from blog import comment_views
+
+    address, email = "198.51.100.77", "leserin.eins@example.org"
+    post(Client(REMOTE_ADDR=address), demo["article"], email=email)
+    if hasattr(cache, "keys"):  # django-redis
+        stored = repr([(key, cache.get(key)) for key in cache.keys("*")])
+    else:  # local memory
+        stored = repr(list(cache._cache.items()))
+    assert stored.count("rl:") >= 2  # both counters are there
+    for group, rate, value in (
+        ("comments-ip", comment_views.RATE_PER_ADDRESS, address),
+        ("comments-email", comment_views.RATE_PER_EMAIL, email),
+    ):
+        assert value not in stored
+        _, period = core._split_rate(rate)
+        guessable = core._make_cache_key(group, core._get_window(value, period), rate, value, "POST")
+        assert guessable not in stored
+
+
 def test_comments_are_escaped(client, demo):
     post(client, demo["article"], name="<b>Mallory</b>", comment="<script>alert(1)</script>")
     Comment.objects.update(is_public=True)

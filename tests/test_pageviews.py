@@ -45,6 +45,15 @@ def test_two_readers_count_twice(demo, counter):
     assert total_views(demo["article"]) == 2
 
 
+def test_two_readers_behind_our_proxy_count_twice(demo, counter, settings):
+    # Behind the reverse proxy every request comes from the proxy's address;
+    # the readers are told apart by the address the proxy vouches for.
+    settings.TRUSTED_PROXY_COUNT = 1
+    for reader in ("203.0.113.7", "198.51.100.9"):
+        Client(HTTP_USER_AGENT=BROWSER, REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=reader).get(ARTICLE)
+    assert total_views(demo["article"]) == 2
+
+
 @pytest.mark.parametrize(
     "agent",
     ["Googlebot/2.1 (+http://www.google.com/bot.html)", "curl/8.5.0", "Mozilla/5.0 HeadlessChrome/120", ""],
