@@ -91,6 +91,7 @@ LOG_ACTIONS: dict[str, tuple] = {
     "casestudies.interview.reminder_policy": (_("Change reminders"), _("Reminder policy changed")),
     "casestudies.interview.failure_draft": (_("Create failure case study"), _("Failure case study drafted")),
     "casestudies.interview.opted_out": (_("Opt out"), _("The contact opted out of emails")),
+    "casestudies.interview.opted_in": (_("Take back opt-out"), _("The contact welcomes emails again")),
 }
 
 

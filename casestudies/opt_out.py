@@ -12,7 +12,11 @@ The rule: nothing is written to the outbox for an address that a contact
 who opted out has, and nothing still pending in the outbox is sent to it
 (emails.queue_email and tasks.send_outgoing_email both ask `opted_out_contact`).
 Editors' actions that would email such a contact are refused with the reason;
-jobs (reminders) skip them."""
+jobs (reminders) skip them.
+
+Only the person can take the objection back, from the same link (a click by
+mistake): editors have no button for it, because "they said yes on the phone"
+is not something the admin can check."""
 
 from __future__ import annotations
 
@@ -93,25 +97,15 @@ def refuse_if_opted_out(address: str) -> None:
         raise ContactOptedOut(contact)
 
 
-@transaction.atomic
-def record(contact: CompanyContact, reason: str = "") -> bool:
-    """Record the objection (for every contact record with the same address)
-    and log it on their interview requests. False if it was recorded before."""
+def _same_person(contact: CompanyContact) -> list[int]:
+    """Every contact record with this contact's address: an objection is the person's, not the record's."""
+    if not contact.email:
+        return [contact.pk]
+    return list(CompanyContact.objects.filter(email__iexact=contact.email).values_list("pk", flat=True))
+
+
+def _log_on_requests(ids: list[int], kind: str, summary: str, action: str) -> None:
     now = timezone.now()
-    same_person = (
-        CompanyContact.objects.filter(email__iexact=contact.email)
-        if contact.email
-        else CompanyContact.objects.filter(pk=contact.pk)
-    )
-    ids = list(same_person.values_list("pk", flat=True))
-    updated = CompanyContact.objects.filter(pk__in=ids, opted_out_at__isnull=True).update(
-        opted_out_at=now, opt_out_reason=reason.strip()[:2000]
-    )
-    if not updated:
-        return False
-    summary = gettext("Opted out of emails from us.")
-    if reason.strip():
-        summary += " " + gettext("Reason: %(reason)s") % {"reason": reason.strip()}
     requests = InterviewRequest.objects.filter(contact_id__in=ids).exclude(status=InterviewStatus.DRAFT)
     for request in requests.select_related("contact"):
         ContactEvent.objects.create(
@@ -119,11 +113,42 @@ def record(contact: CompanyContact, reason: str = "") -> bool:
             occurred_at=now,
             channel=Channel.EMAIL,
             direction=Direction.IN,
-            kind=EventKind.OPTED_OUT,
+            kind=kind,
             who=request.contact.name,
             summary=summary,
             # An objection to our mail is the person's business, not the story's.
             internal=True,
         )
-        log(request, "casestudies.interview.opted_out")
+        log(request, action)
+
+
+@transaction.atomic
+def record(contact: CompanyContact, reason: str = "") -> bool:
+    """Record the objection (for every contact record with the same address)
+    and log it on their interview requests. False if it was recorded before."""
+    ids = _same_person(contact)
+    updated = CompanyContact.objects.filter(pk__in=ids, opted_out_at__isnull=True).update(
+        opted_out_at=timezone.now(), opt_out_reason=reason.strip()[:2000]
+    )
+    if not updated:
+        return False
+    summary = gettext("Opted out of emails from us.")
+    if reason.strip():
+        summary += " " + gettext("Reason: %(reason)s") % {"reason": reason.strip()}
+    _log_on_requests(ids, EventKind.OPTED_OUT, summary, "casestudies.interview.opted_out")
+    return True
+
+
+@transaction.atomic
+def withdraw(contact: CompanyContact) -> bool:
+    """The person takes the objection back: emails may go to the address again
+    (nothing held back meanwhile is sent after all). False if there was none."""
+    ids = _same_person(contact)
+    updated = CompanyContact.objects.filter(pk__in=ids, opted_out_at__isnull=False).update(
+        opted_out_at=None, opt_out_reason=""
+    )
+    if not updated:
+        return False
+    summary = gettext("Took back the objection: emails from us are welcome again.")
+    _log_on_requests(ids, EventKind.OPTED_IN, summary, "casestudies.interview.opted_in")
     return True

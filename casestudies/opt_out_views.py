@@ -1,7 +1,8 @@
 """The page behind the opt-out link in every email to a contact.
 
 Opening it changes nothing (mail scanners fetch links); the button records the
-objection. A mail program's one-click unsubscribe (RFC 8058) posts to the same
+objection, and once it is recorded the same page offers to take it back (a
+click by mistake). A mail program's one-click unsubscribe (RFC 8058) posts to the same
 address without a CSRF token: the signed address is the credential, so the
 view is exempt from CSRF, and it accepts nothing else."""
 
@@ -38,11 +39,16 @@ def opt_out(request: HttpRequest, signed: str) -> HttpResponse:
         return unavailable(request)
     with translation.override(contact.language):
         form = OptOutForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
+        taken_back = False
+        if request.method == "POST" and request.POST.get("action") == "take-back":
+            # Only this explicit button: a one-click POST never carries it.
+            taken_back = rule.withdraw(contact)
+            form = OptOutForm()
+        elif request.method == "POST" and form.is_valid():
             rule.record(contact, form.cleaned_data["reason"])
-            contact.refresh_from_db()
+        contact.refresh_from_db()
         return render(
             request,
             "casestudies/interview/opt_out.html",
-            {"contact": contact, "form": form, "done": contact.opted_out},
+            {"contact": contact, "form": form, "done": contact.opted_out, "taken_back": taken_back},
         )

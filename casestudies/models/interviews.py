@@ -412,6 +412,7 @@ class EventKind(models.TextChoices):
     MESSAGE = "message", _("Message")
     LAST_NOTICE = "last_notice", _("Last notice")
     OPTED_OUT = "opted_out", _("Opted out")
+    OPTED_IN = "opted_in", _("Objection taken back")
     # The company's sign-off of the finished case study (casestudies.signoffs).
     SIGNOFF_REQUESTED = "signoff_requested", _("Sign-off requested")
     SIGNOFF_OPENED = "signoff_opened", _("Sign-off opened")

@@ -185,3 +185,47 @@ def test_a_forged_or_altered_link_opens_nothing(client, invited):
         assert client.post(path).status_code == 404
     other.refresh_from_db()
     assert other.opted_out_at is None
+
+
+def test_a_click_by_mistake_is_taken_back_from_the_same_link(
+    client, invited, django_capture_on_commit_callbacks
+):
+    interview, invitation = invited
+    link = opt_out_link(invitation)
+    twin = ContactFactory(email=interview.contact.email.upper(), company=interview.contact.company)
+    client.post(link, {"reason": "Versehen"})
+
+    page = client.post(link, {"action": "take-back"})
+
+    html = page.content.decode()
+    assert "Sie bekommen wieder E-Mails von uns" in html
+    assert "Keine E-Mails mehr schicken" in html  # and may object again at once
+    for contact in (interview.contact, twin):
+        contact.refresh_from_db()
+        assert contact.opted_out_at is None and contact.opt_out_reason == ""
+    assert list(
+        interview.events.filter(kind__in=["opted_out", "opted_in"]).values_list("kind", "internal")
+    ) == [
+        ("opted_out", True),
+        ("opted_in", True),
+    ]
+    # Emails go out to the address again.
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        interview_states.resend_link(interview, user=interview.owner)
+    assert [m.to for m in mail.outbox] == [[interview.contact.email]]
+
+
+def test_only_the_button_takes_the_objection_back(client, invited):
+    interview, invitation = invited
+    link = opt_out_link(invitation)
+    client.post(link)
+    one_click = Client(enforce_csrf_checks=True)
+
+    # A scanner opening the page, a mail program's one-click POST: still no emails.
+    client.get(link)
+    one_click.post(link, {"List-Unsubscribe": "One-Click"})
+
+    interview.contact.refresh_from_db()
+    assert interview.contact.opted_out_at is not None
+    assert not interview.events.filter(kind="opted_in").exists()
