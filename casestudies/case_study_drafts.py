@@ -30,7 +30,6 @@ from wagtail.models import Collection
 
 from blog.models import Author, Authorship
 
-from .interview_states import ActionRefused
 from .models import (
     CaseStudyIndexPage,
     CaseStudyPage,
@@ -40,6 +39,7 @@ from .models import (
     Outcome,
     ReviewState,
 )
+from .refusals import ActionRefused
 
 INTERVIEW_COLLECTION = "Interviews"
 
@@ -292,3 +292,61 @@ def draft_failure_case_study(
         log(locked, "casestudies.interview.failure_draft", user=user, data={"page": page.pk})
     request.case_study = page
     return page
+
+
+# As the contact log grows -----------------------------------------------------------
+
+
+def open_to_system_edits(page: CaseStudyPage | None) -> bool:
+    """Whether Casebook may add to a failure draft by itself: only while it is
+    a draft nobody is reviewing. A page in moderation or live is the editors'
+    to change (a new revision would withdraw what they are approving)."""
+    return page is not None and not page.live and not page.workflow_in_progress
+
+
+def _without_ids(value):
+    if isinstance(value, dict):
+        return {key: _without_ids(item) for key, item in value.items() if key != "id"}
+    if isinstance(value, list):
+        return [_without_ids(item) for item in value]
+    return value
+
+
+def _same_content(block, raw: dict) -> bool:
+    mine = block.block.get_prep_value(block.value)
+    generated = block.block.get_prep_value(block.block.to_python(raw))
+    return _without_ids(mine) == _without_ids(generated)
+
+
+def add_event_to_failure_draft(request: InterviewRequest, event, *, user) -> bool:
+    """Add a new public contact event (the last notice) to the timeline of the
+    request's failure draft, as a new draft revision, and bring the key
+    figures up to date if they are still the ones Casebook counted (figures an
+    editor rewrote stay as written). False when there is nothing to update:
+    no draft, a draft in moderation or live, or no timeline block in it."""
+    from . import contact_timeline
+
+    page = CaseStudyPage.objects.filter(pk=request.case_study_id).first()
+    if not open_to_system_edits(page) or not contact_timeline.is_public(event):
+        return False
+    draft = page.get_latest_revision_as_object()
+    with translation.override(settings.LANGUAGE_CODE):
+        events = contact_timeline.public_events(request)
+        before = contact_timeline.count([e for e in events if e.pk != event.pk])
+        _, counted_before = contact_timeline.key_figures_block(before)
+        _, counted_now = contact_timeline.key_figures_block(contact_timeline.count(events))
+        new_event = contact_timeline.timeline_event(event, request)
+    body, added = [], False
+    for block in draft.body:
+        value = block.value
+        if block.block_type == "timeline" and not added:
+            value = {"heading": value["heading"], "events": [*value["events"], new_event]}
+            added = True
+        elif block.block_type == "key_figures" and _same_content(block, counted_before):
+            value = counted_now
+        body.append((block.block_type, value))
+    if not added:
+        return False
+    draft.body = body
+    draft.save_revision(user=user if getattr(user, "pk", None) else None, log_action=True)
+    return True

@@ -28,7 +28,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
-from . import emails, publication, tokens
+from . import case_study_drafts, emails, publication, tokens
 from .blocks import DatePrecision
 from .models import (
     Answer,
@@ -498,7 +498,7 @@ def send_last_notice(
             "planned": formats.date_format(planned_publication, "DATE_FORMAT"),
             "until": formats.date_format(reply_until, "DATE_FORMAT"),
         }
-        ContactEvent.objects.create(
+        notice = ContactEvent.objects.create(
             request=locked,
             occurred_at=now,
             channel=channel,
@@ -523,6 +523,8 @@ def send_last_notice(
                 "planned_publication": planned_publication.isoformat(),
             },
         )
+        # The failure story tells of the notice, too (while it is still a plain draft).
+        case_study_drafts.add_event_to_failure_draft(locked, notice, user=user)
         if by_email:
             emails.queue_last_notice(locked, raw)
     return _refresh(request, locked)

@@ -304,6 +304,24 @@ class Action:
         return self.allowed_in is None or interview.status in self.allowed_in
 
 
+def last_notice_done(interview: InterviewRequest) -> str:
+    done = gettext("The last notice is recorded. The case study can go live once its reply window is over.")
+    page = interview.case_study
+    if page is None:
+        return done
+    revision = page.latest_revision
+    if revision is not None and revision.created_at >= interview.notice_sent_at:
+        return done + " " + gettext("Its timeline in the draft now ends with the notice.")
+    return (
+        done
+        + " "
+        + gettext(
+            "The draft was not changed (it is in moderation, live or has no timeline): "
+            "add the notice to its timeline in the editor if the story should tell of it."
+        )
+    )
+
+
 ACTIONS: dict[str, Action] = {
     "send": Action(
         _("Send invitation"),
@@ -358,7 +376,7 @@ ACTIONS: dict[str, Action] = {
         lambda interview, user, data: interview_states.send_last_notice(interview, user=user, **data),
         allowed_in=interview_states.SILENT,
         form_class=LastNoticeForm,
-        done=_("The last notice is recorded. The case study can go live once its reply window is over."),
+        done=lambda interview: last_notice_done(interview),
     ),
     "withdraw": Action(
         _("Withdraw"),
@@ -382,11 +400,11 @@ def action_view(request, pk: int, action: str):
     form = spec.form_class(request.POST or None, interview=interview) if spec.form_class else None
     if request.method == "POST" and (form is None or form.is_valid()):
         try:
-            spec.run(interview, request.user, form.cleaned_data if form else {})
+            result = spec.run(interview, request.user, form.cleaned_data if form else {})
         except interview_states.ActionRefused as refused:
             messages.error(request, str(refused))
         else:
-            messages.success(request, str(spec.done))
+            messages.success(request, str(spec.done(result) if callable(spec.done) else spec.done))
         return redirect(inspect_url)
     if not spec.is_allowed(interview):
         messages.error(request, gettext("This is not possible in the request's current state."))

@@ -393,3 +393,76 @@ def test_a_declined_request_reopens_when_the_contact_answers_the_notice(
     interview.refresh_from_db()
     assert interview.status == InterviewStatus.IN_PROGRESS
     assert "doch noch geantwortet" in publication.refusal(interview.case_study)
+
+
+def draft_blocks(page, block_type: str):
+    draft = CaseStudyPage.objects.get(pk=page.pk).get_latest_revision_as_object()
+    return [block.value for block in draft.body if block.block_type == block_type]
+
+
+def test_the_notice_joins_the_drafts_timeline_and_its_counted_figures(
+    client, silent, django_capture_on_commit_callbacks
+):
+    interview, page = silent
+    [timeline] = draft_blocks(page, "timeline")
+    events_before = len(timeline["events"])
+    [figures] = draft_blocks(page, "key_figures")
+    emails_before = int(figures["figures"][0]["value"])
+    client.force_login(interview.owner)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("interview_requests:action", args=[interview.pk, "notice"]),
+            {"reply_days": 7, "planned_publication": in_days(10).isoformat(), "channel": "email"},
+            follow=True,
+        )
+
+    assert "Die Zeitleiste im Entwurf endet jetzt mit der Benachrichtigung" in response.content.decode()
+    [timeline] = draft_blocks(page, "timeline")
+    assert len(timeline["events"]) == events_before + 1
+    last = timeline["events"][-1]
+    assert "Letzte Benachrichtigung" in last["what"] and long_date(in_days(10)) in last["what"]
+    assert last["date"].label == long_date(timezone.localdate())
+    [figures] = draft_blocks(page, "key_figures")
+    assert int(figures["figures"][0]["value"]) == emails_before + 1
+    assert figures["heading"].startswith(f"{emails_before + 1} E-Mail")
+    assert not CaseStudyPage.objects.get(pk=page.pk).live
+
+
+def test_figures_an_editor_rewrote_stay_as_written(silent, django_capture_on_commit_callbacks):
+    interview, page = silent
+    draft = page.get_latest_revision_as_object()
+    draft.body = [
+        (
+            b.block_type,
+            {"heading": "Unsere Zählung", "figures": [{"label": "Briefe", "value": "2", "unit": ""}]},
+        )
+        if b.block_type == "key_figures"
+        else (b.block_type, b.value)
+        for b in draft.body
+    ]
+    draft.save_revision(user=interview.owner)
+
+    notice(interview, django_capture_on_commit_callbacks)
+
+    [figures] = draft_blocks(page, "key_figures")
+    assert figures["heading"] == "Unsere Zählung" and figures["figures"][0]["value"] == 2
+    assert "Letzte Benachrichtigung" in draft_blocks(page, "timeline")[0]["events"][-1]["what"]
+
+
+def test_a_draft_in_moderation_is_left_to_the_editors(client, silent, django_capture_on_commit_callbacks):
+    interview, page = silent
+    client.force_login(interview.owner)
+    client.post(reverse("wagtailadmin_pages:edit", args=[page.pk]), edit_form(client, page, "action-submit"))
+    revisions = Revision.objects.filter(object_id=str(page.pk)).count()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("interview_requests:action", args=[interview.pk, "notice"]),
+            {"reply_days": 7, "planned_publication": in_days(10).isoformat(), "channel": "email"},
+            follow=True,
+        )
+
+    assert "Der Entwurf blieb unverändert" in response.content.decode()
+    assert Revision.objects.filter(object_id=str(page.pk)).count() == revisions
+    assert interview.events.filter(kind="last_notice").count() == 1
