@@ -1,7 +1,8 @@
 """Checking and cleaning photos that come in through the questionnaire.
 
-Nothing a contact uploads is stored as it came. A file is read only up to the
-byte limit, identified among the formats we accept (JPEG, PNG, WebP, HEIC) by
+Nothing a contact uploads is stored as it came. While the form is read,
+nothing beyond the byte limit of a file is kept, even in a temporary file
+(BoundedPhotoUpload); a file is read only up to the byte limit, identified among the formats we accept (JPEG, PNG, WebP, HEIC) by
 content, never by name or content type, checked against our pixel limit
 before it is decoded, decoded completely, turned upright by its EXIF
 orientation and re-encoded as a plain sRGB-less RGB JPEG: no EXIF, no GPS, no
@@ -21,6 +22,7 @@ import pillow_heif
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -53,6 +55,29 @@ class CleanPhoto:
     content: bytes
     width: int
     height: int
+
+
+class BoundedPhotoUpload(FileUploadHandler):
+    """First in the questionnaire's upload handlers: passes on each file's
+    first INTERVIEW_PHOTO_MAX_BYTES + 1 bytes and drops the rest unread by the
+    handlers after it. A 2 GB "photo" costs the server one byte over the limit
+    on disk, the form's other fields are still read (nothing the contact wrote
+    is lost), and the file fails _read_bounded with the usual message."""
+
+    def new_file(self, *args, **kwargs) -> None:
+        super().new_file(*args, **kwargs)
+        self.kept = 0
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
+        room = settings.INTERVIEW_PHOTO_MAX_BYTES + 1 - self.kept
+        if room <= 0:
+            return None  # the handlers after this one never see it
+        kept = raw_data[:room]
+        self.kept += len(kept)
+        return kept
+
+    def file_complete(self, file_size: int) -> None:
+        return None  # the next handler makes the file
 
 
 def _read_bounded(upload: UploadedFile, limit: int) -> bytes:

@@ -126,6 +126,7 @@ def body_read_first(refused_view):
         @functools.wraps(view)
         def wrapped(request, *args, **kwargs):
             if request.method == "POST":
+                request.upload_handlers.insert(0, photos.BoundedPhotoUpload(request))
                 try:
                     request.POST  # noqa: B018 (reading it parses the whole form)
                     request.FILES  # noqa: B018

@@ -376,6 +376,26 @@ def test_one_byte_over_the_limit_through_the_questionnaire_keeps_everything(
     )
 
 
+def test_a_huge_file_is_not_kept_beyond_the_limit_and_the_fields_after_it_still_count(
+    client, interview, opened, saved_before, settings, monkeypatch
+):
+    limit = settings.INTERVIEW_PHOTO_MAX_BYTES = 64 * 1024
+    huge = jpeg_bytes((300, 300)) + b"\0" * (5 * 1024 * 1024)
+    seen = []
+    read_bounded = photos._read_bounded
+    monkeypatch.setattr(photos, "_read_bounded", lambda f, n: (seen.append(f.size), read_bounded(f, n))[1])
+
+    # The file comes first in the form: credit and consent are read after it.
+    response = client.post(
+        opened + "photos/", {"files": [upload("x.jpg", huge)], "credit": "c", "consent": "on"}
+    )
+
+    assert_refused_next_to_the_file_field(response, "größer als")
+    assert "Einwilligung" not in response.content.decode()  # the consent after the file was read
+    assert seen == [limit + 1]  # what the server kept of 5 MB
+    assert_nothing_lost(interview, saved_before)
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [
