@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime
 
 import django_filters
-from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +16,7 @@ from wagtail.admin.ui.tables import Column
 from .. import funnel
 from ..models import InterviewRequest
 from ..models import InterviewStatus as S
+from . import visibility
 
 # Requests that still wait for the contact: the ones a deadline matters for.
 WAITING = (S.SENT, S.OPENED, S.IN_PROGRESS, S.CHANGES_REQUESTED)
@@ -49,9 +49,12 @@ class DeadlineFilter(django_filters.ChoiceFilter):
 
 class InterviewRequestFilterSet(WagtailFilterSet):
     deadline_state = DeadlineFilter(label=_("deadline"))
+    # Only what the user may see: an author is not shown who else asks whom.
+    company = django_filters.ModelChoiceFilter(
+        label=_("company"), queryset=lambda request: visibility.companies_asked(request.user)
+    )
     owner = django_filters.ModelChoiceFilter(
-        label=_("owner"),
-        queryset=lambda request: get_user_model().objects.filter(interview_requests__isnull=False).distinct(),
+        label=_("owner"), queryset=lambda request: visibility.request_owners(request.user)
     )
 
     class Meta:

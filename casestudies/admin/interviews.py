@@ -11,7 +11,6 @@ import datetime
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -37,15 +36,7 @@ from ..models import (
 )
 from ..models.interviews import validate_day_list
 from .interview_listing import FunnelColumn, InterviewRequestFilterSet
-
-SEE_ALL = "casestudies.see_all_interviewrequests"
-
-
-def visible_requests(user) -> QuerySet[InterviewRequest]:
-    requests = InterviewRequest.objects.select_related("company", "contact", "owner")
-    if user.is_superuser or user.has_perm(SEE_ALL):
-        return requests
-    return requests.filter(owner=user)
+from .visibility import visible_requests
 
 
 class VisibleOnly:

@@ -11,7 +11,7 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column
 
 from .. import responsiveness
-from .interviews import SEE_ALL
+from .visibility import sees_all
 
 TOP_COMPANIES = 10
 
@@ -24,7 +24,7 @@ class ResponsivenessPanel(Component):
     def render_html(self, parent_context=None):
         user = parent_context["request"].user
         # Numbers about every request: for those who see every request.
-        if not (user.is_superuser or user.has_perm(SEE_ALL)):
+        if not sees_all(user):
             return ""
         return super().render_html(parent_context)
 

@@ -63,6 +63,33 @@ def test_authors_see_only_their_own_requests(client, author):
     assert theirs.status == InterviewStatus.DRAFT
 
 
+def test_the_filters_offer_an_author_only_what_they_may_see(client, author):
+    mine = InterviewRequestFactory(owner=author, contact__company__name="Eigene GmbH")
+    theirs = InterviewRequestFactory(
+        contact__company__name="Fremde AG", owner__first_name="Konrad", owner__last_name="Kollege"
+    )
+
+    listing = client.get(url("index")).content.decode()
+    by_their_company = client.get(url("index"), {"company": theirs.company_id}).content.decode()
+
+    assert "Eigene GmbH" in listing
+    assert "Fremde AG" not in listing and "Kollege" not in listing
+    assert str(theirs) not in by_their_company and "Fremde AG" not in by_their_company
+    assert str(mine) in client.get(url("index"), {"company": mine.company_id}).content.decode()
+
+
+def test_editors_filter_by_any_company_and_owner_with_requests(client, editor):
+    telekom = InterviewRequestFactory(contact__company__name="Telekom Beispiel")
+    bahn = InterviewRequestFactory(contact__company__name="Bahn Beispiel", owner__last_name="Bahnfahrer")
+
+    by_company = client.get(url("index"), {"company": bahn.company_id}).content.decode()
+    by_owner = client.get(url("index"), {"owner": bahn.owner_id}).content.decode()
+
+    assert "Telekom Beispiel" in by_company  # offered as a choice
+    assert str(bahn) in by_company and str(telekom) not in by_company
+    assert str(bahn) in by_owner and str(telekom) not in by_owner
+
+
 def test_editors_see_every_request_and_can_filter_and_search(client, editor):
     telekom = str(
         InterviewRequestFactory(contact__company__name="Telekom Beispiel", status=InterviewStatus.SENT)
