@@ -137,7 +137,11 @@ def request_refusal(request: InterviewRequest, *, outcome: str, at: datetime.dat
 
 
 def refusal(page, *, at: datetime.datetime | None = None) -> str | None:
-    """Why `page` may not go live at `at` (default: now), or None if it may."""
+    """Why `page` may not go live at `at` (default: now), or None if it may:
+    no surprises for a silent contact, and the company's sign-off where the
+    workflow asks for it (casestudies.signoffs)."""
+    from . import signoffs
+
     if _waived.get():
         return None
     page = _specific(page)
@@ -146,7 +150,7 @@ def refusal(page, *, at: datetime.datetime | None = None) -> str | None:
         reason = request_refusal(request, outcome=page.outcome, at=at)
         if reason:
             return reason
-    return None
+    return signoffs.publication_refusal(page)
 
 
 def going_live_at(page) -> datetime.datetime:

@@ -23,7 +23,12 @@ with the comments in Wagtail's workflow history.
 - Beat sends one reminder per sign-off and notes the deadline passing; after
   the deadline an editor may override with a reason.
 - Every step is a ContactEvent on the interview request (the contact log),
-  and a Wagtail log entry or workflow comment on the page."""
+  and a Wagtail log entry or workflow comment on the page.
+- Publishing goes through the workflow for a page that needs a sign-off: the
+  editor's Publish button, bulk publishing, scheduled publishing and code all
+  meet `publication_refusal` (via casestudies.publication), which lets a page
+  live only with text the company approved (or an editor overrode), compared
+  by content, so an unchanged re-save needs no new sign-off."""
 
 from __future__ import annotations
 
@@ -136,6 +141,60 @@ def overdue_sign_off(page) -> SignOff | None:
 def content_of(sign_off: SignOff) -> signoff_content.SignOffContent:
     page = sign_off.revision.as_object()
     return signoff_content.build(page, sign_off.request)
+
+
+def requires_sign_off(page) -> bool:
+    """Whether `page` goes live only with the company's sign-off: its workflow
+    has the sign-off task and an accepted interview is behind it."""
+    if not isinstance(page, CaseStudyPage) or not page.pk:
+        return False
+    workflow = page.get_workflow()
+    if workflow is None or not workflow.active:
+        return False
+    has_task = WorkflowTask.objects.filter(
+        workflow=workflow, task__in=CompanySignOffTask.objects.filter(active=True)
+    ).exists()
+    return has_task and linked_request(page) is not None
+
+
+def _comparable(snapshot: dict) -> dict:
+    # The same text in another revision is the same text.
+    return {key: value for key, value in snapshot.items() if key != "revision"}
+
+
+def signed_off(page, request: InterviewRequest) -> bool:
+    """Whether the company approved (or an editor overrode) exactly this text."""
+    decided = SignOff.objects.filter(
+        page_id=page.pk, status__in=(SignOffStatus.APPROVED, SignOffStatus.OVERRIDDEN)
+    ).values_list("snapshot", flat=True)
+    if not decided:
+        return False
+    wanted = _comparable(signoff_content.snapshot(signoff_content.build(page, request), revision_id=None))
+    return any(_comparable(snapshot or {}) == wanted for snapshot in decided)
+
+
+def publication_refusal(page) -> str | None:
+    """Why `page` (the content about to go live) may not go live without a new sign-off, or None."""
+    if not requires_sign_off(page):
+        return None
+    request = linked_request(page)
+    if signed_off(page, request):
+        return None
+    return gettext(
+        "%(contact)s has not signed off this text. Submit the page for review: the workflow asks the "
+        "company first, and the page goes live once they approve."
+    ) % {"contact": request.contact.name}
+
+
+def direct_publish_refusal(page) -> str | None:
+    """The Publish button in the editor publishes what is posted, which the
+    company has not seen: a page that needs a sign-off goes live through its workflow."""
+    if not requires_sign_off(page):
+        return None
+    return gettext(
+        "This case study goes live through its workflow, so that %(contact)s signs off the final "
+        "text: submit it for review."
+    ) % {"contact": linked_request(page).contact.name}
 
 
 # Starting the task ---------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """The admin's doors to publishing a page, held shut for a failure case study
 whose contact has not had a last notice or whose reply window is still open
 (casestudies.publication holds the rule; the workflow step is
-models.workflow.LastNoticeTask).
+models.workflow.LastNoticeTask), and for a case study whose company signs off
+its text (casestudies.signoffs): that one goes live through its workflow.
 
 - The page editor shows the reason where the Publish button was.
 - A publish request to the editor (a stale page, a crafted form) is refused
@@ -21,7 +22,7 @@ from wagtail.admin import messages
 from wagtail.admin.action_menu import ActionMenuItem
 from wagtail.admin.utils import get_valid_next_url_from_request
 
-from .. import publication
+from .. import publication, signoffs
 from ..models import CaseStudyPage
 
 _GO_LIVE = forms.DateTimeField(
@@ -50,7 +51,9 @@ def refuse_early_publication(http_request, page):
     page = page.specific
     if not isinstance(page, CaseStudyPage):
         return None
-    reason = publication.refusal(page, at=_requested_go_live(http_request))
+    reason = publication.refusal(
+        page, at=_requested_go_live(http_request)
+    ) or signoffs.direct_publish_refusal(page)
     if reason is None:
         return None
     messages.error(http_request, reason)
@@ -83,7 +86,7 @@ def explain_in_action_menu(menu_items, http_request, context):
     publish = [item for item in menu_items if item.name == "action-publish"]
     if not publish:
         return
-    reason = publication.refusal(page)
+    reason = publication.refusal(page) or signoffs.direct_publish_refusal(page)
     if reason is None:
         return
     position = menu_items.index(publish[0])
@@ -97,7 +100,9 @@ def refuse_bulk_publication(http_request, action_type, objects, action):
     refusals = []
     for page in objects:
         specific = page.specific
-        if isinstance(specific, CaseStudyPage) and (reason := publication.refusal(specific)):
+        # Bulk publishing publishes each page's newest revision: judge that.
+        newest = specific.get_latest_revision_as_object() if isinstance(specific, CaseStudyPage) else None
+        if newest is not None and (reason := publication.refusal(newest)):
             refusals.append(f"{specific.title}: {reason}")
     if not refusals:
         return None

@@ -572,3 +572,78 @@ def test_editors_can_create_and_configure_the_task_in_the_admin(client):
     assert form.status_code == 200 and 'name="reply_days"' in form.content.decode()
     assert created.status_code == 302
     assert CompanySignOffTask.objects.get(name="Freigabe (kurz)").reply_days == 3
+
+
+# Publishing outside the workflow ---------------------------------------------------------------
+
+
+def test_an_editor_cannot_publish_past_the_company_from_the_editor(client, people):
+    from tests.casestudies.test_workflow import edit_form_data
+
+    interview, page = accepted_case_study(owner=people["author"])  # a draft, not yet submitted
+    client.force_login(people["editor"])
+    edit_page = client.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).content.decode()
+    assert 'name="action-publish"' not in edit_page
+    assert f"{interview.contact.name} hat diesen Text nicht freigegeben" in edit_page
+    assert 'name="action-submit"' in edit_page
+    revisions = page.revisions.count()
+    data = edit_form_data(client, page, "action-publish")  # a stale page or a crafted form
+    data["title"] = "Schnell noch live"
+
+    response = client.post(reverse("wagtailadmin_pages:edit", args=[page.pk]), data, follow=True)
+
+    assert f"{interview.contact.name} hat diesen Text nicht freigegeben" in response.content.decode()
+    page.refresh_from_db()
+    assert not page.live and page.revisions.count() == revisions
+    assert not SignOff.objects.filter(page_id=page.pk).exists()
+
+
+def test_text_the_company_approved_still_goes_live_only_through_the_workflow(client, study, people):
+    from tests.casestudies.test_workflow import edit_form_data
+
+    interview, page = study
+    decide(client, opened(client, signoff_link(interview.contact.email)), "approve")
+    WorkflowState.objects.for_instance(page).active().get().cancel(user=people["editor"])
+    client.force_login(people["editor"])
+    data = edit_form_data(client, page, "action-publish")
+    data["title"] = "Nach der Freigabe umgeschrieben"
+
+    response = client.post(reverse("wagtailadmin_pages:edit", args=[page.pk]), data, follow=True)
+
+    assert f"damit {interview.contact.name} die endgültige Fassung freigibt" in response.content.decode()
+    assert not CaseStudyPage.objects.get(pk=page.pk).live
+
+
+def test_only_the_text_the_company_approved_can_go_live(client, study, people):
+    from casestudies.publication import PublicationRefused
+
+    interview, page = study
+    # Before the company decided: no way live, not even from code or a schedule.
+    with pytest.raises(PublicationRefused, match=interview.contact.name):
+        page.get_latest_revision().publish(user=people["editor"])
+    decide(client, opened(client, signoff_link(interview.contact.email)), "approve")
+
+    # The same text in a newer revision (an unchanged re-save) is still the approved text...
+    same = CaseStudyPage.objects.get(pk=page.pk).get_latest_revision_as_object()
+    assert signoffs.publication_refusal(same) is None
+    # ...a changed answer is not.
+    changed = edit_answer(page, 1, "Ganz anders.", user=people["editor"])
+    assert interview.contact.name in signoffs.publication_refusal(changed)
+    with pytest.raises(PublicationRefused):
+        changed.get_latest_revision().publish(user=people["editor"])
+    assert not CaseStudyPage.objects.get(pk=page.pk).live
+
+
+def test_bulk_publishing_judges_the_newest_revision(client, study, people):
+    interview, page = study
+    decide(client, opened(client, signoff_link(interview.contact.email)), "approve")
+    edit_answer(page, 1, "Nach der Freigabe geändert.", user=people["editor"])
+    client.force_login(people["editor"])
+
+    response = client.post(
+        reverse("wagtail_bulk_action", args=("wagtailcore", "page", "publish")) + f"?id={page.pk}",
+        follow=True,
+    )
+
+    assert interview.contact.name in response.content.decode()
+    assert not CaseStudyPage.objects.get(pk=page.pk).live
