@@ -395,6 +395,16 @@ def test_a_declined_request_reopens_when_the_contact_answers_the_notice(
     assert "doch noch geantwortet" in publication.refusal(interview.case_study)
 
 
+def notice_in_the_admin(client, interview, capture, *, planned: int):
+    """The owner sends the last notice from the request page; the page the admin shows next."""
+    with capture(execute=True):
+        return client.post(
+            reverse("interview_requests:action", args=[interview.pk, "notice"]),
+            {"reply_days": 7, "planned_publication": in_days(planned).isoformat(), "channel": "email"},
+            follow=True,
+        )
+
+
 def draft_blocks(page, block_type: str):
     draft = CaseStudyPage.objects.get(pk=page.pk).get_latest_revision_as_object()
     return [block.value for block in draft.body if block.block_type == block_type]
@@ -410,12 +420,7 @@ def test_the_notice_joins_the_drafts_timeline_and_its_counted_figures(
     emails_before = int(figures["figures"][0]["value"])
     client.force_login(interview.owner)
 
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("interview_requests:action", args=[interview.pk, "notice"]),
-            {"reply_days": 7, "planned_publication": in_days(10).isoformat(), "channel": "email"},
-            follow=True,
-        )
+    response = notice_in_the_admin(client, interview, django_capture_on_commit_callbacks, planned=10)
 
     assert "Die Zeitleiste im Entwurf endet jetzt mit der Benachrichtigung" in response.content.decode()
     [timeline] = draft_blocks(page, "timeline")
@@ -456,12 +461,7 @@ def test_a_draft_in_moderation_is_left_to_the_editors(client, silent, django_cap
     client.post(reverse("wagtailadmin_pages:edit", args=[page.pk]), edit_form(client, page, "action-submit"))
     revisions = Revision.objects.filter(object_id=str(page.pk)).count()
 
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("interview_requests:action", args=[interview.pk, "notice"]),
-            {"reply_days": 7, "planned_publication": in_days(10).isoformat(), "channel": "email"},
-            follow=True,
-        )
+    response = notice_in_the_admin(client, interview, django_capture_on_commit_callbacks, planned=10)
 
     assert "Der Entwurf blieb unverändert" in response.content.decode()
     assert Revision.objects.filter(object_id=str(page.pk)).count() == revisions
