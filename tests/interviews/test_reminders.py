@@ -90,7 +90,12 @@ def test_the_database_refuses_a_second_row_for_a_slot(sent):
         ReminderSlot.objects.create(request=interview, slot="after-3", outcome="sent")
 
 
-def test_a_contact_who_got_after_7_yesterday_gets_no_before_2(django_capture_on_commit_callbacks, client):
+def test_a_contact_who_got_after_7_yesterday_gets_no_before_2(
+    django_capture_on_commit_callbacks, client, time_machine
+):
+    # Sent in the morning, so that "day 7 at 23:00" is after the after-7 slot
+    # whatever the time the suite runs (it failed in CI sent at 23:10).
+    time_machine.move_to(start_of(timezone.localdate(), hours=10), tick=False)
     # Deadline 10 days after sending: before-2 falls on day 8, the day after after-7.
     interview = InterviewRequestFactory(deadline=in_days(10))
     send_and_get_link(interview, django_capture_on_commit_callbacks)
