@@ -185,14 +185,26 @@ def run(targets: dict, *, miss_samples: int, hit_samples: int, private_samples: 
     start_url = interview["start_url"]
     page_url = interview["page_url"]
     log(f"latency: questionnaire {page_url}")
+    # Each sample is a first opening: a new browser without the session, as a
+    # contact clicking the link in the email, each from an address of its own
+    # (a browser that has the session is only redirected, and the rate limit
+    # on link openings per network is not what this row measures).
+    addresses = (f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}" for n in range(1, 10**7))
+    first_visit = {}
+
+    def new_browser():
+        first_visit["client"] = reader()
+        first_visit["client"].defaults["REMOTE_ADDR"] = next(addresses)
+
     results.append(
         measure(
             "questionnaire link (token → session, redirect)",
-            lambda: contact.get(start_url),
+            lambda: first_visit["client"].get(start_url),
             method="GET",
             url="/interview/<token>/",
             cache="never cached",
             samples=private_samples,
+            before=new_browser,
             expected=302,
         )
     )
