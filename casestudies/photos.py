@@ -2,11 +2,12 @@
 
 Nothing a contact uploads is stored as it came. While the form is read,
 nothing beyond the byte limit of a file is kept, even in a temporary file
-(BoundedPhotoUpload); a file is read only up to the byte limit, identified among the formats we accept (JPEG, PNG, WebP, HEIC) by
-content, never by name or content type, checked against our pixel limit
-before it is decoded, decoded completely, turned upright by its EXIF
-orientation and re-encoded as a plain sRGB-less RGB JPEG: no EXIF, no GPS, no
-XMP, no ICC profile, nothing appended. Multi-frame files (animations, HEIC
+(BoundedPhotoUpload). A file is read only up to the byte limit, identified
+among the formats we accept (JPEG, PNG, WebP, HEIC) by content, never by
+name or content type, checked against our pixel limit before it is decoded,
+decoded completely, turned upright by its EXIF orientation and re-encoded
+as a plain sRGB-less RGB JPEG: no EXIF, no GPS, no XMP, no ICC profile,
+nothing appended. Multi-frame files (animations, HEIC
 sequences) are refused rather than silently cut to their first frame; the one
 exception is a camera's MPO JPEG, whose first frame is the photo itself and
 whose further frames are previews or depth maps."""

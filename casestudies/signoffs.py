@@ -143,18 +143,18 @@ def content_of(sign_off: SignOff) -> signoff_content.SignOffContent:
     return signoff_content.build(page, sign_off.request)
 
 
-def requires_sign_off(page) -> bool:
-    """Whether `page` goes live only with the company's sign-off: its workflow
-    has the sign-off task and an accepted interview is behind it."""
+def signing_request(page) -> InterviewRequest | None:
+    """The accepted interview whose contact must sign `page` off before it goes
+    live, or None: only when the page's workflow has the sign-off task."""
     if not isinstance(page, CaseStudyPage) or not page.pk:
-        return False
+        return None
     workflow = page.get_workflow()
     if workflow is None or not workflow.active:
-        return False
+        return None
     has_task = WorkflowTask.objects.filter(
         workflow=workflow, task__in=CompanySignOffTask.objects.filter(active=True)
     ).exists()
-    return has_task and linked_request(page) is not None
+    return linked_request(page) if has_task else None
 
 
 def _comparable(snapshot: dict) -> dict:
@@ -175,10 +175,8 @@ def signed_off(page, request: InterviewRequest) -> bool:
 
 def publication_refusal(page) -> str | None:
     """Why `page` (the content about to go live) may not go live without a new sign-off, or None."""
-    if not requires_sign_off(page):
-        return None
-    request = linked_request(page)
-    if signed_off(page, request):
+    request = signing_request(page)
+    if request is None or signed_off(page, request):
         return None
     return gettext(
         "%(contact)s has not signed off this text. Submit the page for review: the workflow asks the "
@@ -189,12 +187,13 @@ def publication_refusal(page) -> str | None:
 def direct_publish_refusal(page) -> str | None:
     """The Publish button in the editor publishes what is posted, which the
     company has not seen: a page that needs a sign-off goes live through its workflow."""
-    if not requires_sign_off(page):
+    request = signing_request(page)
+    if request is None:
         return None
     return gettext(
         "This case study goes live through its workflow, so that %(contact)s signs off the final "
         "text: submit it for review."
-    ) % {"contact": linked_request(page).contact.name}
+    ) % {"contact": request.contact.name}
 
 
 # Starting the task ---------------------------------------------------------------------

@@ -367,7 +367,7 @@ ACTIONS: dict[str, Action] = {
         lambda interview, user, data: interview_states.send_last_notice(interview, user=user, **data),
         allowed_in=interview_states.SILENT,
         form_class=LastNoticeForm,
-        done=lambda interview: last_notice_done(interview),
+        done=last_notice_done,
     ),
     "withdraw": Action(
         _("Withdraw"),

@@ -624,8 +624,10 @@ def test_only_the_text_the_company_approved_can_go_live(client, study, people):
     decide(client, opened(client, signoff_link(interview.contact.email)), "approve")
 
     # The same text in a newer revision (an unchanged re-save) is still the approved text...
-    same = CaseStudyPage.objects.get(pk=page.pk).get_latest_revision_as_object()
-    assert signoffs.publication_refusal(same) is None
+    approved = CaseStudyPage.objects.get(pk=page.pk).get_latest_revision()
+    resaved = approved.as_object().save_revision(user=people["editor"])
+    assert resaved.pk != approved.pk
+    assert signoffs.publication_refusal(resaved.as_object()) is None
     # ...a changed answer is not.
     changed = edit_answer(page, 1, "Ganz anders.", user=people["editor"])
     assert interview.contact.name in signoffs.publication_refusal(changed)
