@@ -8,6 +8,6 @@ import os
 # Like the Docker image: a developer's .env must not change what is measured.
 os.environ.setdefault("CASEBOOK_READ_DOTENV", "false")
 
-from blog.settings import *  # noqa: E402,F403
+from config.settings import *  # noqa: E402,F403
 
 ROOT_URLCONF = "bench.urls"

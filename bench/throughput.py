@@ -78,7 +78,7 @@ class Server:
             sys.executable,
             "-m",
             "gunicorn",
-            "blog.wsgi:application",
+            "config.wsgi:application",
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",

@@ -5,7 +5,7 @@ rendered by a view and once served from the page cache."""
 from django.http import HttpResponse
 from django.urls import path
 
-from blog.urls import urlpatterns as site_urlpatterns
+from config.urls import urlpatterns as site_urlpatterns
 
 MINIMAL_PATH = "/__bench__/minimal/"
 MINIMAL_CACHED_PATH = "/__bench__/minimal-cached/"

@@ -4,7 +4,7 @@ A fault test starts its own redis-server and, when it needs one, its own
 PostgreSQL cluster, each on a free port in a temporary folder, and stops only
 those: the machine's shared PostgreSQL and Redis stay up for everyone else.
 The project runs as in production, in processes of its own (gunicorn, a
-prefork Celery worker, blog.settings from the environment), against the test
+prefork Celery worker, config.settings from the environment), against the test
 database or the test's own cluster. Every process and folder is removed
 afterwards, also when the test fails; what the processes printed is shown
 with the failure.
@@ -326,7 +326,7 @@ class MailLog:
 
 
 class Web:
-    """gunicorn serving blog.wsgi, as the web container runs it."""
+    """gunicorn serving config.wsgi, as the web container runs it."""
 
     def __init__(self, folder: Path, env: dict[str, str], *, workers: int = 1, threads: int = 4):
         self.port = free_port()
@@ -335,7 +335,7 @@ class Web:
             f"web-{self.port}",
             [
                 str(VENV_BIN / "gunicorn"),
-                "blog.wsgi:application",
+                "config.wsgi:application",
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 "--workers",
@@ -380,8 +380,8 @@ class Web:
 
 
 class Worker:
-    """`celery -A blog worker` with the prefork pool, as the worker container
-    runs it (late acknowledgement, one prefetched task, blog.settings)."""
+    """`celery -A config worker` with the prefork pool, as the worker container
+    runs it (late acknowledgement, one prefetched task, config.settings)."""
 
     instances = 0
 
@@ -397,7 +397,7 @@ class Worker:
                 "-m",
                 "celery",
                 "-A",
-                "blog",
+                "config",
                 "worker",
                 "--pool=prefork",
                 "--concurrency=1",
@@ -466,7 +466,7 @@ class Launcher:
         self.started: list[Web | Worker] = []
 
     def env(self, **overrides: str) -> dict[str, str]:
-        """Production settings (blog.settings) from the environment, plain HTTP,
+        """Production settings (config.settings) from the environment, plain HTTP,
         the test database, email into the mail log; `overrides` win."""
         env = clean_env(
             SECRET_KEY="casebook-fault-tests-" + "k" * 40,

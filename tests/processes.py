@@ -20,7 +20,7 @@ def clean_env(**overrides: str) -> dict[str, str]:
     env.update(
         PATH=f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
         CASEBOOK_READ_DOTENV="false",
-        DJANGO_SETTINGS_MODULE="blog.settings",
+        DJANGO_SETTINGS_MODULE="config.settings",
         PYTHONDONTWRITEBYTECODE="1",
     )
     env.update(overrides)

@@ -9,8 +9,8 @@ from celery.signals import before_task_publish, task_prerun
 from django.db import transaction
 from django.utils import timezone
 
-from blog.celery import app
 from blog.tasks import publish_scheduled_pages
+from config.celery import app
 from tests.services import redis_client
 from tests.worker import celery_worker, wait_for
 

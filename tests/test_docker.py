@@ -65,7 +65,7 @@ def health_command(name: str) -> str:
 
 
 def settings_env_names() -> set[str]:
-    source = (REPO / "blog" / "settings.py").read_text()
+    source = (REPO / "config" / "settings.py").read_text()
     return set(re.findall(r"\benv\.\w+\(\s*\"([A-Z][A-Z0-9_]*)\"", source))
 
 
@@ -173,7 +173,7 @@ def test_the_web_command_serves_our_wsgi_application():
 
     compose_command = service("web")["command"]
     image_command = json.loads(dockerfile("CMD")[-1])
-    assert wsgi_target(compose_command) == wsgi_target(image_command) == "blog.wsgi:application"
+    assert wsgi_target(compose_command) == wsgi_target(image_command) == "config.wsgi:application"
 
     module_name, attr = wsgi_target(compose_command).split(":")
     module = __import__(module_name, fromlist=[attr])
@@ -198,13 +198,13 @@ def check_celery_command(command: list[str]) -> None:
     from celery.app.utils import find_app
     from celery.bin.celery import celery as celery_cli
 
-    import blog.celery
+    import config.celery
 
     app_name, subcommand, options = celery_parts(command)
     # Resolved exactly as `celery -A` resolves it.
     app = find_app(app_name)
     assert isinstance(app, Celery)
-    assert app is blog.celery.app
+    assert app is config.celery.app
 
     assert subcommand in celery_cli.commands, f"celery has no subcommand {subcommand!r}"
     known = {

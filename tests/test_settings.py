@@ -1,4 +1,4 @@
-"""The settings as an operator meets them: each case loads blog.settings in a
+"""The settings as an operator meets them: each case loads config.settings in a
 fresh process with nothing but the environment it names, the way a container
 or `bin/run` would, and looks at what Django and Celery then actually use."""
 
@@ -23,7 +23,7 @@ from django.core.cache import caches
 from django.core.files.storage import storages
 from django.core.mail import get_connection
 from django.db import connections
-from blog.celery import app
+from config.celery import app
 
 cache = caches["default"]
 mail = get_connection()

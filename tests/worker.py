@@ -30,7 +30,7 @@ def test_database_url() -> str:
 
 @contextmanager
 def celery_worker(redis_url: str, timeout: float = 30) -> Iterator[subprocess.Popen]:
-    """Start `celery -A blog worker` on the test database and wait until it
+    """Start `celery -A config worker` on the test database and wait until it
     answers a ping; stop it afterwards."""
     redis_client().delete("celery")  # nothing left over from an earlier run
     env = {
@@ -46,7 +46,7 @@ def celery_worker(redis_url: str, timeout: float = 30) -> Iterator[subprocess.Po
             "-m",
             "celery",
             "-A",
-            "blog",
+            "config",
             "worker",
             "--pool=solo",
             "--loglevel=INFO",
@@ -73,7 +73,7 @@ def celery_worker(redis_url: str, timeout: float = 30) -> Iterator[subprocess.Po
 
 
 def _wait_until_ready(proc: subprocess.Popen, timeout: float) -> None:
-    from blog.celery import app
+    from config.celery import app
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -10,10 +10,10 @@ import time
 import pytest
 from django.core import mail
 
-from blog.celery import app
 from casestudies import tasks
 from casestudies.emails import queue_email
 from casestudies.models import OutgoingEmail
+from config.celery import app
 
 from .factories import InterviewRequestFactory
 

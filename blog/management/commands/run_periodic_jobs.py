@@ -1,6 +1,5 @@
+from celery import current_app as app
 from django.core.management.base import BaseCommand
-
-from blog.celery import app
 
 
 class Command(BaseCommand):
@@ -10,6 +9,8 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        # The project's Celery app (config.celery), the current one once Django
+        # has loaded the settings package; an app does not import the project.
         # A worker imports every app's tasks.py when it starts; this command
         # must do so itself, or the tasks are not registered.
         app.loader.import_default_modules()
