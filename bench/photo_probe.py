@@ -37,7 +37,7 @@ def main(mode: str, path: str, repeat: int) -> dict:
     from django.core.files.uploadedfile import SimpleUploadedFile
     from PIL import Image
 
-    from casestudies import photos  # registers the HEIF opener, as in the site
+    from casestudies.interviews import photos  # registers the HEIF opener, as in the site
 
     data = Path(path).read_bytes()  # read once, before measuring
 

@@ -38,7 +38,7 @@ from wagtail.models import Page
 
 from blog.models import Author, Authorship, PageTag, PageViewDay, Series
 from blog.page_cache import invalidate_all
-from casestudies.blocks import key_figure, timeline_event
+from casestudies.interviews.tokens import hash_token, token_expiry
 from casestudies.models import (
     Answer,
     CaseStudyIndexPage,
@@ -55,7 +55,7 @@ from casestudies.models import (
     InterviewStatus,
     Outcome,
 )
-from casestudies.tokens import hash_token, token_expiry
+from casestudies.pages.blocks import key_figure, timeline_event
 
 PREFIX = "bench-"
 RANDOM_SEED = 20100109  # the day the invitation came (DESIGN.md)

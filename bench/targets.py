@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from blog.models import ArticlePage
-from casestudies import tokens
+from casestudies.interviews import tokens
 from casestudies.models import CaseStudyPage, Industry, Outcome
 
 from . import seed

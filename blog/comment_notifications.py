@@ -3,7 +3,7 @@
 Each author who writes through an admin account with an email address gets
 one email per comment, in the language of their admin profile, with the
 comment and a link to approve it. The email goes through the outbox of
-casestudies.emails: written in the transaction that stores the comment and
+casestudies.interviews.emails: written in the transaction that stores the comment and
 relayed after commit, so a comment that was not stored is never announced,
 and a broker that is down delays the email instead of losing it."""
 
@@ -17,7 +17,7 @@ from wagtail.models import Page
 
 def notify_authors(sender, comment, request, **kwargs) -> None:
     """Receiver of django_comments' comment_was_posted (the comment is saved)."""
-    from casestudies.emails import queue_email
+    from casestudies.interviews.emails import queue_email
 
     page = comment.content_object
     if not isinstance(page, Page):

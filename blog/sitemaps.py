@@ -25,7 +25,7 @@ class CompanySitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        from casestudies.models.pages import published_companies
+        from casestudies.pages.models import published_companies
 
         return published_companies().order_by("pk")
 

@@ -10,9 +10,11 @@ class CaseStudiesConfig(AppConfig):
     def ready(self):
         from wagtail.signals import page_published, task_cancelled
 
-        from . import case_study_drafts, checks, signoffs  # noqa: F401 (checks registers itself)
-        from .models import CaseStudyPage
-        from .signals import interview_accepted
+        from casestudies import checks  # noqa: F401 (registers itself)
+        from casestudies.interviews.signals import interview_accepted
+        from casestudies.pages import drafts as case_study_drafts
+        from casestudies.pages.models import CaseStudyPage
+        from casestudies.signoff import service as signoffs
 
         interview_accepted.connect(case_study_drafts.on_interview_accepted, dispatch_uid="casestudies-draft")
         page_published.connect(

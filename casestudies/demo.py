@@ -22,25 +22,22 @@ from django.utils import timezone
 
 from blog.demo import DEMO_ADMIN_USERNAME
 from blog.models import ArticlePage, Author, Authorship, HomePage, Series
-
-from . import case_study_drafts, interview_states, publication
-from .blocks import DatePrecision, key_figure
-from .models import (
-    CaseStudyIndexPage,
-    CaseStudyPage,
+from casestudies.companies.models import Company, CompanyContact, Industry
+from casestudies.interviews import states as interview_states
+from casestudies.interviews.models import (
     Channel,
-    Company,
-    CompanyContact,
     Direction,
     EventKind,
-    Industry,
     InterviewQuestion,
     InterviewRequest,
     InterviewStatus,
-    Outcome,
     QuestionSet,
     QuestionSetItem,
 )
+from casestudies.pages import drafts as case_study_drafts
+from casestudies.pages.blocks import DatePrecision, key_figure
+from casestudies.pages.models import CaseStudyIndexPage, CaseStudyPage, Outcome
+from casestudies.publishing import last_notice as publication
 
 SERIES_SLUG = "chief-social-media-officer"
 FIRST_ARTICLE_SLUG = "kundenzufriedenheit-als-werbefigur"

@@ -3,7 +3,9 @@ and the company's sign-off of the finished case study below /interview/freigabe/
 
 from django.urls import path
 
-from . import opt_out_views, questionnaire, signoff_views
+from casestudies.interviews.questionnaire import opt_out as opt_out_views
+from casestudies.interviews.questionnaire import views as questionnaire
+from casestudies.signoff import views as signoff_views
 
 app_name = "interview"
 
@@ -17,7 +19,7 @@ urlpatterns = [
         name="photo_thumbnail",
     ),
     path("r/<str:public_id>/decline/", questionnaire.decline, name="decline"),
-    # In every email to a contact: no more emails from us (casestudies.opt_out).
+    # In every email to a contact: no more emails from us (casestudies.companies.opt_out).
     path("optout/<str:signed>/", opt_out_views.opt_out, name="opt_out"),
     path("freigabe/s/<str:public_id>/", signoff_views.review, name="signoff"),
     path("freigabe/<str:token>/", signoff_views.start, name="signoff_start"),

@@ -20,7 +20,8 @@ from django.db import transaction
 from django.utils import timezone
 from django_comments import get_model as get_comment_model
 
-from .models import CompanyContact, InterviewRequest, InterviewStatus, OutgoingEmail
+from casestudies.companies.models import CompanyContact
+from casestudies.interviews.models import InterviewRequest, InterviewStatus, OutgoingEmail
 
 ERASED_NAME = "Gelöschter Kontakt"
 # Requests whose answers and photos already became (or are becoming) a case study.
@@ -165,7 +166,7 @@ def erase_person(email: str) -> ErasureReport:
 
 
 def _delete_answers(request: InterviewRequest) -> int:
-    from .models import Answer
+    from casestudies.interviews.models import Answer
 
     deleted, _ = Answer.objects.filter(question__request=request).delete()
     return deleted

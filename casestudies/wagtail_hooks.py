@@ -2,20 +2,20 @@
 interview requests and question sets, the log actions of the interview
 state machine, the responsiveness panel on the dashboard, and the doors to
 publishing that stay shut for a failure case study before its last notice
-(casestudies.publication), and the company sign-off."""
+(casestudies.publishing.last_notice), and the company sign-off."""
 
 from django.contrib import messages
 from wagtail import hooks
 from wagtail.models import TaskState, WorkflowState
 from wagtail.snippets.models import register_snippet
 
-from .admin import publication as publication_admin
-from .admin.companies import CompanyViewSetGroup
-from .admin.interviews import interview_request_viewset, question_set_viewset
-from .admin.responsiveness import ResponsivenessPanel
-from .interview_states import LOG_ACTIONS
-from .models import CompanySignOffTask, SignOff
-from .signoffs import LOG_ACTIONS as SIGNOFF_LOG_ACTIONS
+from casestudies.companies.admin import CompanyViewSetGroup
+from casestudies.interviews.admin.responsiveness import ResponsivenessPanel
+from casestudies.interviews.admin.views import interview_request_viewset, question_set_viewset
+from casestudies.interviews.states import LOG_ACTIONS
+from casestudies.publishing import admin as publication_admin
+from casestudies.signoff.models import CompanySignOffTask, SignOff
+from casestudies.signoff.service import LOG_ACTIONS as SIGNOFF_LOG_ACTIONS
 
 # register_snippet registers the whole group: the company snippets and the
 # contact model viewset.

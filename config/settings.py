@@ -314,7 +314,7 @@ SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 # The questionnaire explains a failed form in the contact's language; other
 # pages get Django's own page.
-CSRF_FAILURE_VIEW = "casestudies.questionnaire.csrf_failure"
+CSRF_FAILURE_VIEW = "casestudies.interviews.questionnaire.views.csrf_failure"
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 # Subdomains are already included for a year; preload also protects the

@@ -37,7 +37,7 @@ if settings.DEBUG:
 # Public URLs are stable (docs/design.md): German without a prefix, English under /en/.
 urlpatterns += i18n_patterns(
     path("", include("blog.urls")),
-    path("", include("casestudies.urls")),
+    path("", include("casestudies.pages.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

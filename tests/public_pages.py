@@ -49,7 +49,7 @@ def invitation_path(language: str = "de", capture=None) -> str:
     contact finds it in the email. `capture` is pytest-django's
     django_capture_on_commit_callbacks where the test runs in a transaction
     that never commits (the email is relayed after commit)."""
-    from casestudies import interview_states
+    from casestudies.interviews import states as interview_states
     from casestudies.models import Answer
     from tests.interviews.factories import InterviewRequestFactory
 

@@ -13,7 +13,7 @@ import django.db.models.deletion
 import django.utils.timezone
 from django.db import migrations, models
 
-import casestudies.models.interviews
+import casestudies.interviews.models
 
 OLD_DEFAULTS = (7, 2)
 NEW_DEFAULTS = ("3, 7", 2)
@@ -78,7 +78,7 @@ class Migration(migrations.Migration):
                 default="3, 7",
                 help_text="Days after sending, separated by commas, e.g. “3, 7”. Empty: none.",
                 max_length=50,
-                validators=[casestudies.models.interviews.validate_day_list],
+                validators=[casestudies.interviews.models.validate_day_list],
                 verbose_name="remind after days",
             ),
         ),

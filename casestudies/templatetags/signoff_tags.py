@@ -3,7 +3,7 @@ the preview a block of the page is, and its comment field."""
 
 from django import template
 
-from ..signoff_forms import comment_field_name
+from casestudies.signoff.forms import comment_field_name
 
 register = template.Library()
 
@@ -34,6 +34,6 @@ def signoff_flag(flags, key):
 
 @register.filter
 def signoff_flags_text(flags):
-    from ..signoffs import flags_text
+    from casestudies.signoff.service import flags_text
 
     return flags_text(flags or [])

@@ -4,7 +4,13 @@ import pytest
 from django.utils import translation
 from wagtail.blocks.struct_block import StructBlockValidationError
 
-from casestudies.blocks import DatePrecision, PartialDateBlock, TimelineBlock, partial_date, timeline_event
+from casestudies.pages.blocks import (
+    DatePrecision,
+    PartialDateBlock,
+    TimelineBlock,
+    partial_date,
+    timeline_event,
+)
 from casestudies.templatetags.casestudies_tags import grouped_number
 
 
@@ -77,7 +83,7 @@ def test_a_timeline_date_posted_back_unchanged_is_no_change():
     """The editor posts numbers as text: "2010" must not count as a change of 2010."""
     from wagtail.blocks.base import BlockField
 
-    from casestudies.blocks import PartialDateBlock
+    from casestudies.pages.blocks import PartialDateBlock
 
     block = PartialDateBlock()
     stored = block.to_python({"precision": "day", "year": 2010, "month": "1", "day": 9})

@@ -102,8 +102,9 @@ def test_the_company_page_lists_its_case_studies_only(client, case_demo):
 
 
 def test_the_failure_story_is_generated_from_the_demo_requests_contact_log(case_demo):
-    from casestudies import case_study_drafts, contact_timeline
     from casestudies.models import ContactEvent, InterviewRequest
+    from casestudies.pages import drafts as case_study_drafts
+    from casestudies.pages import timeline as contact_timeline
 
     page = case_demo["failure"]
     request = InterviewRequest.objects.get(case_study=page)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from casestudies.blocks import timeline_event
+from casestudies.pages.blocks import timeline_event
 
 from .factories import CompanyFactory, make_case_study
 

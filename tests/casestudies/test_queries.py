@@ -6,8 +6,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from casestudies.blocks import timeline_event
-from casestudies.models.pages import case_study_listing
+from casestudies.pages.blocks import timeline_event
+from casestudies.pages.models import case_study_listing
 from tests.plans import sorts_all_rows
 
 from .factories import AuthorFactory, CompanyFactory, make_case_study, make_image

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from casestudies import responsiveness
+from casestudies.interviews import responsiveness
 from casestudies.models import ContactEvent, Industry, InterviewStatus
 from tests.interviews.factories import InterviewRequestFactory
 

@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.core import mail
 
-from casestudies import interview_states
+from casestudies.interviews import states as interview_states
 from casestudies.models import Answer, ContactEvent, EventKind, InterviewStatus, OutgoingEmail
 from tests.faults import Contact, wait_until
 from tests.interviews.factories import InterviewRequestFactory

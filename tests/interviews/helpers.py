@@ -12,7 +12,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from casestudies import interview_states
+from casestudies.interviews import states as interview_states
 
 TESTDATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "testdata" / "images"
 

@@ -15,8 +15,9 @@ from django.core import mail
 from wagtail.models import Workflow, WorkflowState
 
 from blog.models import Author
-from casestudies import interview_states, signoffs
+from casestudies.interviews import states as interview_states
 from casestudies.models import Answer, CaseStudyPage, InterviewRequest, InterviewStatus, SignOff
+from casestudies.signoff import service as signoffs
 
 from .factories import InterviewRequestFactory
 

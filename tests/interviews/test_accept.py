@@ -12,7 +12,8 @@ from django.urls import reverse
 from PIL import Image
 
 from blog.models import Author
-from casestudies import interview_states, photos
+from casestudies.interviews import photos
+from casestudies.interviews import states as interview_states
 from casestudies.models import (
     Answer,
     CaseStudyPage,

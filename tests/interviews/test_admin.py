@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from django.urls import reverse
 
-from casestudies import photos
+from casestudies.interviews import photos
 from casestudies.models import ContactEvent, InterviewStatus
 
 from .factories import InterviewRequestFactory, UserFactory

@@ -10,8 +10,8 @@ import time
 import pytest
 from django.core import mail
 
-from casestudies import tasks
-from casestudies.emails import queue_email
+from casestudies.interviews import tasks
+from casestudies.interviews.emails import queue_email
 from casestudies.models import OutgoingEmail
 from config.celery import app
 

@@ -10,7 +10,8 @@ from django.core import mail
 from django.db import connection
 from django.test import Client
 
-from casestudies import interview_states, tasks, tokens
+from casestudies.interviews import states as interview_states
+from casestudies.interviews import tasks, tokens
 from casestudies.models import Answer, ContactEvent, InterviewRequest, InterviewStatus, OutgoingEmail
 
 from .factories import InterviewRequestFactory
@@ -73,7 +74,7 @@ def test_beats_running_the_reminder_job_at_once_send_one_email_per_slot(postgres
 
     from django.utils import timezone
 
-    from casestudies import reminders
+    from casestudies.interviews import reminders
     from casestudies.models import ReminderSlot
 
     interviews = [
@@ -110,7 +111,7 @@ def test_without_the_row_lock_the_unique_slot_still_lets_one_beat_win(
     from django.db.models import QuerySet
     from django.utils import timezone
 
-    from casestudies import reminders
+    from casestudies.interviews import reminders
 
     interview = InterviewRequestFactory(deadline=timezone.localdate() + datetime.timedelta(days=30))
     interview_states.send(interview, user=interview.owner)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from casestudies import emails
+from casestudies.interviews import emails
 from casestudies.models import Answer, ContactEvent, InterviewStatus, OutgoingEmail
 
 from .factories import InterviewRequestFactory, UserFactory
@@ -73,7 +73,7 @@ def test_emails_escape_company_names_and_answers(evil_interview):
 def test_an_invitation_subject_names_the_company_as_written(django_capture_on_commit_callbacks):
     from django.core import mail
 
-    from casestudies import interview_states
+    from casestudies.interviews import states as interview_states
 
     interview = InterviewRequestFactory(contact__company__name="1&1 Internet AG")
     with django_capture_on_commit_callbacks(execute=True):

@@ -10,8 +10,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from casestudies import case_study_drafts, contact_timeline, interview_states, publication
+from casestudies.interviews import states as interview_states
 from casestudies.models import CaseStudyPage, ContactEvent, InterviewStatus, Outcome
+from casestudies.pages import drafts as case_study_drafts
+from casestudies.pages import timeline as contact_timeline
+from casestudies.publishing import last_notice as publication
 
 from .factories import InterviewRequestFactory
 from .test_admin import author_user

@@ -16,8 +16,11 @@ from wagtail.models import ModelLogEntry, Revision, TaskState, WorkflowState
 from wagtail.test.utils.form_data import querydict_from_html
 
 from blog.models import Author
-from casestudies import case_study_drafts, interview_states, opt_out, publication
+from casestudies.companies import opt_out
+from casestudies.interviews import states as interview_states
 from casestudies.models import Answer, CaseStudyPage, ContactEvent, InterviewStatus, LastNoticeTask
+from casestudies.pages import drafts as case_study_drafts
+from casestudies.publishing import last_notice as publication
 
 from .factories import InterviewRequestFactory, UserFactory
 from .helpers import link_in, token_of

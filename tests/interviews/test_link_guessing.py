@@ -14,7 +14,7 @@ from django.test import Client
 from django.utils import timezone
 
 from blog import client_address
-from casestudies import tokens
+from casestudies.interviews import tokens
 
 from .helpers import path_of, send_and_get_link, token_of
 

@@ -12,8 +12,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from casestudies import interview_states, opt_out, reminders, tasks
-from casestudies.emails import queue_email
+from casestudies.companies import opt_out
+from casestudies.interviews import reminders, tasks
+from casestudies.interviews import states as interview_states
+from casestudies.interviews.emails import queue_email
 from casestudies.models import Answer, ContactEvent, InterviewStatus, OutgoingEmail
 
 from .factories import ContactFactory, InterviewRequestFactory

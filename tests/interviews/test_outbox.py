@@ -8,8 +8,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from casestudies import emails, tasks
-from casestudies.emails import queue_email
+from casestudies.interviews import emails, tasks
+from casestudies.interviews.emails import queue_email
 from casestudies.models import OutgoingEmail
 
 from .factories import InterviewRequestFactory

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from casestudies import photos
+from casestudies.interviews import photos
 
 from .factories import InterviewRequestFactory
 from .helpers import jpeg_bytes, upload

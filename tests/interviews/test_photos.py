@@ -13,7 +13,7 @@ import pytest
 from django.test import Client
 from PIL import Image
 
-from casestudies import photos
+from casestudies.interviews import photos
 from casestudies.models import InterviewPhoto, InterviewStatus
 
 from .factories import InterviewRequestFactory
@@ -563,7 +563,7 @@ def test_thumbnails_missed_at_upload_are_made_by_the_sweep(
 
     from django.utils import timezone
 
-    from casestudies import tasks
+    from casestudies.interviews import tasks
 
     def broker_down(*args, **kwargs):
         raise ConnectionRefusedError("redis is down")

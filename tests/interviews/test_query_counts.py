@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from casestudies import photos
+from casestudies.interviews import photos
 from casestudies.models import Answer, ContactEvent, InterviewStatus
 
 from .factories import InterviewRequestFactory

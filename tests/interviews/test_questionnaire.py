@@ -10,7 +10,7 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from casestudies import interview_states
+from casestudies.interviews import states as interview_states
 from casestudies.models import Answer, ContactEvent, InterviewStatus
 
 from .factories import InterviewRequestFactory
@@ -335,7 +335,7 @@ def test_a_mail_scanner_without_cookies_does_not_count_as_opening(
 
 # Bad input: answers ----------------------------------------------------------------
 
-from casestudies.questionnaire_forms import ANSWER_MAX_LENGTH  # noqa: E402
+from casestudies.interviews.questionnaire.forms import ANSWER_MAX_LENGTH  # noqa: E402
 
 from .helpers import SAVED_ANSWER, assert_nothing_lost  # noqa: E402
 

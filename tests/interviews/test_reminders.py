@@ -11,7 +11,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from casestudies import interview_states, opt_out, reminders, tokens
+from casestudies.companies import opt_out
+from casestudies.interviews import reminders, tokens
+from casestudies.interviews import states as interview_states
 from casestudies.models import ContactEvent, InterviewStatus, OutgoingEmail, ReminderSlot
 
 from .factories import InterviewRequestFactory

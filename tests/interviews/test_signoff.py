@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import PageLogEntry, TaskState, WorkflowState
 
-from casestudies import signoffs, tokens
+from casestudies.interviews import tokens
 from casestudies.models import (
     CaseStudyPage,
     CompanySignOffTask,
@@ -24,6 +24,7 @@ from casestudies.models import (
     SignOff,
     SignOffStatus,
 )
+from casestudies.signoff import service as signoffs
 from tests.casestudies.factories import make_case_study
 
 from .signoff_helpers import (
@@ -615,7 +616,7 @@ def test_text_the_company_approved_still_goes_live_only_through_the_workflow(cli
 
 
 def test_only_the_text_the_company_approved_can_go_live(client, study, people):
-    from casestudies.publication import PublicationRefused
+    from casestudies.publishing.last_notice import PublicationRefused
 
     interview, page = study
     # Before the company decided: no way live, not even from code or a schedule.

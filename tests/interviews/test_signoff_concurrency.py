@@ -6,8 +6,8 @@ import pytest
 from django.core import mail
 from django.db import transaction
 
-from casestudies import signoffs
 from casestudies.models import ContactEvent, EventKind, SignOff, SignOffStatus
+from casestudies.signoff import service as signoffs
 
 from .signoff_helpers import (
     accepted_case_study,

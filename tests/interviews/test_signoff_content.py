@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
-from casestudies.signoff_content import compare, digest, match_originals
+from casestudies.signoff.content import compare, digest, match_originals
 
 
 def test_removed_and_added_words_are_marked_with_text_for_screen_readers():

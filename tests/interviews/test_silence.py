@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blog.models import Author
-from casestudies import interview_states
+from casestudies.interviews import states as interview_states
 from casestudies.models import InterviewStatus, Outcome, OutgoingEmail
 
 from .factories import InterviewRequestFactory, UserFactory

@@ -8,7 +8,9 @@ from django.db import transaction
 from django.utils import translation
 from wagtail.models import ModelLogEntry
 
-from casestudies import interview_states, photos
+from casestudies.interviews import photos
+from casestudies.interviews import states as interview_states
+from casestudies.interviews.signals import interview_accepted
 from casestudies.models import (
     Answer,
     ContactEvent,
@@ -18,7 +20,6 @@ from casestudies.models import (
     OutgoingEmail,
     ReviewState,
 )
-from casestudies.signals import interview_accepted
 
 from .factories import InterviewRequestFactory
 from .helpers import send_and_get_link

@@ -9,7 +9,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from casestudies import interview_states, tokens
+from casestudies.interviews import states as interview_states
+from casestudies.interviews import tokens
 
 from .factories import InterviewRequestFactory
 from .helpers import send_and_get_link, token_of

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django_comments.models import Comment
 
-from casestudies import photos
+from casestudies.interviews import photos
 from casestudies.models import Answer, CompanyContact, InterviewPhoto, InterviewStatus, OutgoingEmail
 from tests.interviews.factories import InterviewRequestFactory
 from tests.interviews.test_photos import real

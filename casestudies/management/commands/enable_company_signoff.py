@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from wagtail.models import Workflow
 
-from casestudies import signoffs
+from casestudies.signoff import service as signoffs
 
 
 class Command(BaseCommand):

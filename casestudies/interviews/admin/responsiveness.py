@@ -1,0 +1,57 @@
+"""Responsiveness in the admin: a dashboard panel (per industry, and the
+companies asked most often) and a column of the company listing. Both cost
+one query however many companies and requests there are
+(casestudies.interviews.responsiveness)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.tables import Column
+
+from casestudies.interviews import responsiveness
+from casestudies.interviews.admin.visibility import sees_all
+
+TOP_COMPANIES = 10
+
+
+class ResponsivenessPanel(Component):
+    name = "casestudies_responsiveness"
+    template_name = "casestudies/admin/responsiveness_panel.html"
+    order = 150
+
+    def render_html(self, parent_context=None):
+        user = parent_context["request"].user
+        # Numbers about every request: for those who see every request.
+        if not sees_all(user):
+            return ""
+        return super().render_html(parent_context)
+
+    def get_context_data(self, parent_context):
+        report = responsiveness.report()
+        return {
+            "industries": report.industry_rows(),
+            "companies": report.top_companies(TOP_COMPANIES),
+            "companies_url": reverse("wagtailsnippets_casestudies_company:list"),
+        }
+
+
+class ResponsivenessColumn(Column):
+    cell_template_name = "casestudies/admin/responsiveness_cell.html"
+
+    def __init__(self):
+        super().__init__(
+            "responsiveness",
+            label=_("Responsiveness"),
+            accessor=lambda company: getattr(company, "responsiveness", None),
+        )
+
+
+def with_responsiveness(companies) -> list:
+    """The listed companies, each with `.responsiveness` (one query for the page)."""
+    companies = list(companies)
+    report = responsiveness.report(company.pk for company in companies)
+    for company in companies:
+        company.responsiveness = report.companies.get(company.pk) or responsiveness.Responsiveness()
+    return companies

@@ -1,0 +1,486 @@
+"""Wagtail admin for interview requests: the listing, editing drafts, the
+request's page (answers, photos, reminders, the contact log as a timeline,
+the last notice, an opt-out) and the action views that drive
+casestudies.interviews.states. Authors see the requests they own; users with
+the "see all" permission (editors) see every request."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.auth import require_admin_access
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from casestudies.companies import opt_out
+from casestudies.interviews import funnel, reminders
+from casestudies.interviews import states as interview_states
+from casestudies.interviews.admin.listing import FunnelColumn, InterviewRequestFilterSet
+from casestudies.interviews.admin.visibility import visible_requests
+from casestudies.interviews.models import (
+    Channel,
+    Direction,
+    EventKind,
+    InterviewPhoto,
+    InterviewQuestion,
+    InterviewRequest,
+    InterviewStatus,
+    QuestionSet,
+    validate_day_list,
+)
+from casestudies.pages import drafts as case_study_drafts
+from casestudies.pages.blocks import DatePrecision
+from casestudies.publishing import last_notice as publication
+
+
+class VisibleOnly:
+    """Mixin: a request the user may not see does not exist for them (404)."""
+
+    def get_base_queryset(self):
+        return visible_requests(self.request.user)
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(visible_requests(self.request.user), pk=self.kwargs["pk"])
+
+
+class IndexView(VisibleOnly, generic.IndexView):
+    def get_base_queryset(self):
+        return funnel.with_funnel(super().get_base_queryset())
+
+    def get_edit_url(self, instance):
+        # Only drafts are edited; the listing links every other request to its page.
+        if instance.status == InterviewStatus.DRAFT:
+            return super().get_edit_url(instance)
+        return None
+
+
+class CreateView(generic.CreateView):
+    def save_instance(self):
+        self.form.instance.owner = self.request.user
+        instance = super().save_instance()
+        instance.copy_questions_from_set()
+        return instance
+
+    def get_success_url(self):
+        # The request's own page is where it is sent from.
+        return reverse("interview_requests:inspect", args=[self.object.pk])
+
+
+class EditView(VisibleOnly, generic.EditView):
+    """Only drafts are edited: what was sent stays as the contact saw it."""
+
+    def get_success_url(self):
+        return reverse("interview_requests:inspect", args=[self.object.pk])
+
+    def dispatch(self, request, *args, **kwargs):
+        interview = get_object_or_404(visible_requests(request.user), pk=kwargs["pk"])
+        if interview.status != InterviewStatus.DRAFT:
+            return redirect("interview_requests:inspect", interview.pk)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class DeleteView(VisibleOnly, generic.DeleteView):
+    def dispatch(self, request, *args, **kwargs):
+        interview = get_object_or_404(visible_requests(request.user), pk=kwargs["pk"])
+        if interview.status != InterviewStatus.DRAFT:
+            raise PermissionDenied  # sent requests are withdrawn, never deleted: the log is the story
+        return super().dispatch(request, *args, **kwargs)
+
+
+class InspectView(VisibleOnly, generic.InspectView):
+    template_name = "casestudies/admin/interview_inspect.html"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(visible_requests(self.request.user), pk=self.pk)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        interview = self.object
+        objector = opt_out.opted_out_contact(interview.contact.email)
+        context.update(
+            questions=interview.questions.select_related("answer").order_by("sort_order", "pk"),
+            photos=interview.photos.all(),
+            events=interview.events.select_related("recorded_by"),
+            sign_offs=interview.sign_offs.select_related("page", "overridden_by"),
+            actions=[
+                (name, action.label) for name, action in ACTIONS.items() if action.is_allowed(interview)
+            ],
+            opted_out=opt_out.explain(objector) if objector else "",
+            reminder_schedule=reminders.schedule(interview),
+            notice_counts=publication.notice_counts(interview),
+            publishable_from=publication.publishable_from(interview),
+        )
+        return context
+
+
+# Action views -------------------------------------------------------------------
+
+
+class LogContactForm(forms.Form):
+    channel = forms.ChoiceField(label=_("channel"), choices=Channel.choices)
+    direction = forms.ChoiceField(label=_("direction"), choices=Direction.choices)
+    kind = forms.ChoiceField(
+        label=_("kind"),
+        choices=[
+            (k, label)
+            for k, label in EventKind.choices
+            if k in ("call", "reply", "message", "invitation", "reminder", "note")
+        ],
+    )
+    occurred_at = forms.DateTimeField(
+        label=_("when"),
+        required=False,
+        help_text=_(
+            "Empty means now. When only the month or the year is known, or nothing at all, say so below: "
+            "the time then only places the entry in the log and is never shown as a date."
+        ),
+    )
+    date_precision = forms.ChoiceField(
+        label=_("date known to the"), choices=DatePrecision.choices, initial=DatePrecision.DAY, required=False
+    )
+    who = forms.CharField(label=_("who"), required=False, max_length=200)
+    summary = forms.CharField(
+        label=_("summary"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What was said or offered, as a reader may read it."),
+    )
+    outcome = forms.CharField(
+        label=_("outcome"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("e.g. “no answer”, “secretary: reachable by email only”"),
+    )
+    internal = forms.BooleanField(
+        label=_("internal"),
+        required=False,
+        help_text=_("Internal entries never appear in a published timeline."),
+    )
+    reopen = forms.BooleanField(
+        label=_("a late answer reopens the request"),
+        required=False,
+        initial=True,
+        help_text=_("For a reply from the contact to an expired or declined request."),
+    )
+
+    def __init__(self, *args, interview: InterviewRequest, **kwargs):
+        super().__init__(*args, **kwargs)
+        if interview.status not in interview_states.SILENT:
+            del self.fields["reopen"]
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["date_precision"] = cleaned.get("date_precision") or DatePrecision.DAY
+        cleaned.setdefault("reopen", False)
+        return cleaned
+
+
+class ReminderPolicyForm(forms.Form):
+    after_days = forms.CharField(
+        label=_("remind after days"),
+        required=False,
+        max_length=50,
+        validators=[validate_day_list],
+        help_text=_("Days after sending, separated by commas, e.g. “3, 7”. Empty: none."),
+    )
+    before_deadline_days = forms.IntegerField(
+        label=_("remind days before the deadline"),
+        required=False,
+        min_value=1,
+        max_value=365,
+        help_text=_("Empty: no reminder before the deadline."),
+    )
+
+    def __init__(self, *args, interview: InterviewRequest, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "after_days": interview.remind_after_days,
+                "before_deadline_days": interview.remind_before_deadline_days,
+            },
+        )
+        super().__init__(*args, **kwargs)
+
+
+class LastNoticeForm(forms.Form):
+    reply_days = forms.IntegerField(
+        label=_("reply window in days"),
+        initial=7,
+        min_value=1,
+        max_value=60,
+        help_text=_("The contact may still answer this long; the case study waits until the window is over."),
+    )
+    planned_publication = forms.DateField(
+        label=_("planned publication"), help_text=_("Told to the contact; must come after the reply window.")
+    )
+    channel = forms.ChoiceField(
+        label=_("how"),
+        choices=[
+            (Channel.EMAIL, _("Email with a new questionnaire link (sent now)")),
+            (Channel.LETTER, _("By letter (already sent; recorded only)")),
+            (Channel.PHONE, _("By phone (already told; recorded only)")),
+        ],
+        initial=Channel.EMAIL,
+    )
+
+    def __init__(self, *args, interview: InterviewRequest, **kwargs):
+        today = timezone.localdate()
+        kwargs.setdefault("initial", {"planned_publication": today + datetime.timedelta(days=8)})
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        days, planned = cleaned.get("reply_days"), cleaned.get("planned_publication")
+        if days and planned and planned <= timezone.localdate() + datetime.timedelta(days=days):
+            self.add_error(
+                "planned_publication", _("The planned publication must come after the reply window.")
+            )
+        return cleaned
+
+
+class RequestChangesForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message to the contact"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000
+    )
+    questions = forms.ModelMultipleChoiceField(
+        label=_("Questions to answer again"),
+        queryset=InterviewQuestion.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    photos = forms.ModelMultipleChoiceField(
+        label=_("Photos to replace"),
+        queryset=InterviewPhoto.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, interview: InterviewRequest, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["questions"].queryset = interview.questions.order_by("sort_order", "pk")
+        self.fields["photos"].queryset = interview.photos.all()
+
+    def clean(self):
+        cleaned = super().clean()
+        if not (cleaned.get("questions") or cleaned.get("photos")):
+            raise forms.ValidationError(_("Pick at least one question or photo."))
+        return cleaned
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (internal)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, interview: InterviewRequest, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class Action:
+    def __init__(self, label, run, *, target=None, allowed_in=None, form_class=None, done="", condition=None):
+        self.label, self.run, self.target = label, run, target
+        self.allowed_in, self.form_class, self.done = allowed_in, form_class, done
+        self.condition = condition
+
+    def is_allowed(self, interview: InterviewRequest) -> bool:
+        if self.condition is not None and not self.condition(interview):
+            return False
+        if self.target is not None:
+            return interview_states.can(interview, self.target)
+        return self.allowed_in is None or interview.status in self.allowed_in
+
+
+def last_notice_done(interview: InterviewRequest) -> str:
+    done = gettext("The last notice is recorded. The case study can go live once its reply window is over.")
+    page = interview.case_study
+    if page is None:
+        return done
+    revision = page.latest_revision
+    if revision is not None and revision.created_at >= interview.notice_sent_at:
+        return done + " " + gettext("Its timeline in the draft now ends with the notice.")
+    return (
+        done
+        + " "
+        + gettext(
+            "The draft was not changed (it is in moderation, live or has no timeline): "
+            "add the notice to its timeline in the editor if the story should tell of it."
+        )
+    )
+
+
+ACTIONS: dict[str, Action] = {
+    "send": Action(
+        _("Send invitation"),
+        lambda interview, user, data: interview_states.send(interview, user=user),
+        target=InterviewStatus.SENT,
+        done=_("The invitation is on its way."),
+    ),
+    "resend": Action(
+        _("Send a new link"),
+        lambda interview, user, data: interview_states.resend_link(interview, user=user),
+        allowed_in=interview_states.LINK_RESENDABLE,
+        done=_("A new link is on its way; the old one no longer works."),
+    ),
+    "log": Action(
+        _("Log a call or email"),
+        lambda interview, user, data: interview_states.log_contact(interview, user=user, **data),
+        form_class=LogContactForm,
+        done=_("Logged."),
+    ),
+    "request_changes": Action(
+        _("Request changes"),
+        lambda interview, user, data: interview_states.request_changes(interview, user=user, **data),
+        target=InterviewStatus.CHANGES_REQUESTED,
+        form_class=RequestChangesForm,
+        done=_("The contact has been asked for changes."),
+    ),
+    "accept": Action(
+        _("Accept"),
+        lambda interview, user, data: interview_states.accept(interview, user=user),
+        target=InterviewStatus.ACCEPTED,
+        done=_("Accepted. The answers are in a draft case study, ready to edit and submit for review."),
+    ),
+    "reminders": Action(
+        _("Change reminders"),
+        lambda interview, user, data: interview_states.set_reminder_policy(interview, user=user, **data),
+        allowed_in=(InterviewStatus.SENT, InterviewStatus.OPENED, InterviewStatus.IN_PROGRESS),
+        form_class=ReminderPolicyForm,
+        done=_("Reminders changed. Those already sent or skipped stay as they were."),
+    ),
+    "failure_draft": Action(
+        _("Create failure case study"),
+        lambda interview, user, data: case_study_drafts.draft_failure_case_study(interview, user=user),
+        allowed_in=interview_states.SILENT,
+        condition=lambda interview: interview.case_study_id is None,
+        done=_(
+            "A draft failure case study is ready, with the timeline and key figures from the contact log. "
+            "Edit it; before it can go live, send the contact a last notice."
+        ),
+    ),
+    "notice": Action(
+        _("Send last notice"),
+        lambda interview, user, data: interview_states.send_last_notice(interview, user=user, **data),
+        allowed_in=interview_states.SILENT,
+        form_class=LastNoticeForm,
+        done=last_notice_done,
+    ),
+    "withdraw": Action(
+        _("Withdraw"),
+        lambda interview, user, data: interview_states.withdraw(interview, user=user, **data),
+        target=InterviewStatus.WITHDRAWN,
+        form_class=WithdrawForm,
+        done=_("Withdrawn; the questionnaire link no longer works."),
+    ),
+}
+
+
+@require_admin_access
+def action_view(request, pk: int, action: str):
+    if action not in ACTIONS:
+        raise Http404
+    if not request.user.has_perm("casestudies.change_interviewrequest"):
+        raise PermissionDenied
+    interview = get_object_or_404(visible_requests(request.user), pk=pk)
+    spec = ACTIONS[action]
+    inspect_url = reverse("interview_requests:inspect", args=[interview.pk])
+    form = spec.form_class(request.POST or None, interview=interview) if spec.form_class else None
+    if request.method == "POST" and (form is None or form.is_valid()):
+        try:
+            result = spec.run(interview, request.user, form.cleaned_data if form else {})
+        except interview_states.ActionRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, str(spec.done(result) if callable(spec.done) else spec.done))
+        return redirect(inspect_url)
+    if not spec.is_allowed(interview):
+        messages.error(request, gettext("This is not possible in the request's current state."))
+        return redirect(inspect_url)
+    return TemplateResponse(
+        request,
+        "casestudies/admin/interview_action.html",
+        {
+            "interview": interview,
+            "form": form,
+            "action": spec,
+            "inspect_url": inspect_url,
+            "page_title": spec.label,
+            "header_title": str(interview),
+        },
+    )
+
+
+@require_admin_access
+def photo_view(request, pk: int, thumbnail: bool = False):
+    """Stream a private upload to someone who may see its request; never a public URL."""
+    photo = get_object_or_404(InterviewPhoto, pk=pk, request__in=visible_requests(request.user))
+    field = photo.thumbnail if thumbnail else photo.file
+    if not field:
+        raise Http404
+    response = FileResponse(field.open("rb"), content_type="image/jpeg")
+    response["Content-Disposition"] = f'inline; filename="interview-photo-{photo.pk}.jpg"'
+    response["Cache-Control"] = "no-store, private"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+class InterviewRequestViewSet(ModelViewSet):
+    model = InterviewRequest
+    name = "interview_requests"
+    icon = "mail"
+    menu_label = _("Interview requests")
+    add_to_admin_menu = True
+    menu_order = 250
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    index_view_class = IndexView
+    add_view_class = CreateView
+    edit_view_class = EditView
+    delete_view_class = DeleteView
+    inspect_view_class = InspectView
+    list_display = ["__str__", "status", FunnelColumn(), "deadline", "owner", "updated_at"]
+    filterset_class = InterviewRequestFilterSet
+    search_fields = ["company__name", "contact__name", "intro"]
+    inspect_view_fields = [
+        "company",
+        "contact",
+        "language",
+        "owner",
+        "deadline",
+        "intro",
+        "photos_wanted",
+        "photos_description",
+        "decline_reason",
+        "created_at",
+    ]
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("action/<int:pk>/<slug:action>/", action_view, name="action"),
+            path("photo/<int:pk>/", photo_view, name="photo"),
+            path("photo/<int:pk>/thumbnail/", photo_view, {"thumbnail": True}, name="photo_thumbnail"),
+        ]
+
+
+class QuestionSetViewSet(ModelViewSet):
+    model = QuestionSet
+    name = "question_sets"
+    icon = "list-ul"
+    menu_label = _("Question sets")
+    add_to_admin_menu = True
+    menu_order = 251
+    list_display = ["name", "series"]
+    search_fields = ["name"]
+
+
+interview_request_viewset = InterviewRequestViewSet()
+question_set_viewset = QuestionSetViewSet()

@@ -1,0 +1,163 @@
+"""Saving a contact's draft answers.
+
+Answers are saved under the request's row lock, so a save that races a
+submission either lands before it (and is submitted) or is refused; a final
+answer is never changed. On SQLite, which has no row locks, the settings make
+every transaction take the database's write lock when it begins.
+
+A page carries the submission round it was made in (how many times the
+answers were submitted before): a form from before the last submission,
+sent again after the editors asked for changes, is refused instead of
+quietly writing the old answers over the questions they reopened.
+
+The questionnaire's script saves each answer on its own as the contact types,
+and the network may deliver those saves in any order. Each carries a
+Revision: an id of the browser tab and a number that grows with every save
+from it. A save older than the one that wrote the stored text, from the same
+tab, is stale and changes nothing; so the newest text wins, not the last to
+arrive. Saves from another tab, or without a revision (no script), apply."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from casestudies.interviews import states as interview_states
+from casestudies.interviews.models import (
+    Answer,
+    Channel,
+    ContactEvent,
+    Direction,
+    EventKind,
+    InterviewRequest,
+    InterviewStatus,
+)
+
+# The request has reached the editors; the contact's page shows the thank-you.
+SUBMITTED_STATUSES = frozenset(
+    {InterviewStatus.SUBMITTED, InterviewStatus.ACCEPTED, InterviewStatus.PUBLISHED}
+)
+
+# One "saved" entry in the contact log per this interval, however often autosave fires.
+SAVED_EVENT_INTERVAL = datetime.timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class Revision:
+    tab: str
+    seq: int
+
+    TAB = re.compile(r"[A-Za-z0-9_-]{1,40}")
+    MAX_SEQ = 2**53  # what a browser's numbers count up to exactly
+
+    @classmethod
+    def from_post(cls, data) -> Revision | None:
+        """The revision a questionnaire form or autosave carries, or None."""
+        tab, seq = data.get("revision_tab", ""), data.get("revision_seq", "")
+        if not (cls.TAB.fullmatch(tab) and seq.isdigit() and 0 < int(seq) <= cls.MAX_SEQ):
+            return None
+        return cls(tab, int(seq))
+
+    def is_older_than(self, answer: Answer) -> bool:
+        return answer.revision_tab == self.tab and answer.revision_seq >= self.seq
+
+
+class AnswersLocked(Exception):
+    def __init__(self):
+        super().__init__(gettext("These answers can no longer be changed."))
+
+
+class AnswersStale(Exception):
+    """The form was made before the answers were last submitted."""
+
+
+def submission_round(interview: InterviewRequest) -> int:
+    return ContactEvent.objects.filter(request=interview, kind=EventKind.SUBMITTED).count()
+
+
+def unanswered_question_ids(interview: InterviewRequest) -> set[int]:
+    answered = {
+        question_id
+        for question_id, text in Answer.objects.filter(question__request=interview).values_list(
+            "question_id", "text"
+        )
+        if text.strip()
+    }
+    return set(interview.questions.values_list("pk", flat=True)) - answered
+
+
+def editable_question_ids(interview: InterviewRequest) -> set[int]:
+    if interview.status not in interview_states.EDITABLE and not interview_states.late_answer_welcome(
+        interview
+    ):
+        return set()
+    final = set(
+        Answer.objects.filter(question__request=interview, is_final=True).values_list(
+            "question_id", flat=True
+        )
+    )
+    return {pk for pk in interview.questions.values_list("pk", flat=True) if pk not in final}
+
+
+def save_answers(
+    interview: InterviewRequest,
+    texts: dict[int, str],
+    revision: Revision | None = None,
+    *,
+    page_round: int | None = None,
+) -> int:
+    """Store the given draft texts (question id -> text); returns how many changed.
+
+    Raises AnswersLocked when the request or one of the answers is final, and
+    AnswersStale when `page_round` (the page's submission round) is not the current one."""
+    with transaction.atomic():
+        locked = InterviewRequest.objects.select_for_update().get(pk=interview.pk)
+        if locked.status not in interview_states.EDITABLE:
+            raise AnswersLocked()
+        if page_round is not None and page_round != submission_round(locked):
+            raise AnswersStale()
+        editable = editable_question_ids(locked)
+        if any(question_id not in editable for question_id in texts):
+            raise AnswersLocked()
+        if locked.status in (InterviewStatus.OPENED, InterviewStatus.CHANGES_REQUESTED):
+            interview_states.start_answering(locked)
+        existing = {a.question_id: a for a in Answer.objects.filter(question_id__in=texts)}
+        changed = 0
+        tab, seq = (revision.tab, revision.seq) if revision else ("", 0)
+        for question_id, text in texts.items():
+            answer = existing.get(question_id) or Answer(question_id=question_id)
+            if answer.pk and revision and revision.is_older_than(answer):
+                continue  # a newer save from the same tab is stored already
+            if answer.pk and (answer.text, answer.revision_tab, answer.revision_seq) == (text, tab, seq):
+                continue
+            if not answer.pk or answer.text != text:
+                changed += 1
+            answer.text, answer.revision_tab, answer.revision_seq = text, tab, seq
+            answer.save()
+        if changed:
+            _log_saved(locked)
+    interview.status = locked.status
+    return changed
+
+
+def _log_saved(interview: InterviewRequest) -> None:
+    now = timezone.now()
+    recent = ContactEvent.objects.filter(
+        request=interview, kind=EventKind.SAVED, occurred_at__gte=now - SAVED_EVENT_INTERVAL
+    ).exists()
+    if not recent:
+        ContactEvent.objects.create(
+            request=interview,
+            occurred_at=now,
+            channel=Channel.FORM,
+            direction=Direction.IN,
+            kind=EventKind.SAVED,
+            who=interview.contact.name,
+            internal=True,
+            summary=gettext("Answers saved"),
+        )

@@ -1,0 +1,183 @@
+"""Emails of the interview workflow, written to the outbox.
+
+Each email is rendered in the recipient's language when it is queued and
+stored as an OutgoingEmail row in the caller's transaction; the relay task
+sends it after commit. A rolled-back change therefore sends nothing, and a
+broker that is down loses nothing (the beat sweep picks the row up).
+
+Nothing is queued to an address whose contact opted out (casestudies.companies.opt_out):
+queue_email raises ContactOptedOut, which editors see as the reason their
+action was refused. Every email to a contact carries the opt-out link."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from casestudies.companies import opt_out
+from casestudies.interviews.models import InterviewRequest, OutgoingEmail
+
+logger = logging.getLogger("casebook")
+
+
+def queue_email(
+    *,
+    key: str,
+    to: str,
+    template: str,
+    context: dict,
+    language: str,
+    request: InterviewRequest | None = None,
+    contains_secret: bool = False,
+    template_dir: str = "casestudies/emails",
+) -> OutgoingEmail | None:
+    """Write one logical email to the outbox (once per key) and relay it after commit.
+
+    `template` names <template_dir>/<template>_subject.txt, .txt and .html.
+    `contains_secret` empties the stored bodies once the email is sent.
+    Raises opt_out.ContactOptedOut (and writes nothing) for an address whose
+    contact opted out; mail to any other contact carries their opt-out link."""
+    if not to:
+        logger.warning("No address for email %s: not queued", key)
+        return None
+    contact = opt_out.recipient(to)
+    if contact is not None and contact.opted_out_at:
+        raise opt_out.ContactOptedOut(contact)
+    unsubscribe_url = opt_out.opt_out_url(contact) if contact is not None else ""
+    with translation.override(language):
+        context = {**context, "site_name": settings.WAGTAIL_SITE_NAME, "opt_out_url": unsubscribe_url}
+        subject = " ".join(render_to_string(f"{template_dir}/{template}_subject.txt", context).split())
+        text = render_to_string(f"{template_dir}/{template}.txt", context)
+        html = render_to_string(f"{template_dir}/{template}.html", context)
+    email, created = OutgoingEmail.objects.get_or_create(
+        key=key,
+        defaults={
+            "to": to,
+            "subject": subject,
+            "text": text,
+            "html": html,
+            "request": request,
+            "contains_secret": contains_secret,
+            "unsubscribe_url": unsubscribe_url,
+        },
+    )
+    if created:
+        transaction.on_commit(lambda: relay_soon(email.pk))
+    return email
+
+
+# After the broker failed, this process leaves relaying to the beat sweep for
+# this long: a hung Redis costs one request about a second (the socket
+# timeout), not every email of every request.
+BROKER_PAUSE_SECONDS = 15
+_broker_failed_at: dict[str, float] = {}
+
+
+def relay_soon(email_pk: int) -> None:
+    """Hand the row to a worker; if the broker is unreachable the beat sweep sends it."""
+    from kombu.exceptions import OperationalError
+
+    from casestudies.interviews.tasks import relay_email
+
+    broker = str(relay_email.app.conf.broker_url)
+    failed_at = _broker_failed_at.get(broker)
+    if failed_at is not None and time.monotonic() - failed_at < BROKER_PAUSE_SECONDS:
+        logger.warning("Broker failed moments ago: outgoing email %s is left to the periodic sweep", email_pk)
+        return
+    try:
+        relay_email.delay(email_pk)
+    except OperationalError:
+        _broker_failed_at[broker] = time.monotonic()
+        logger.exception(
+            "The broker did not take outgoing email %s; the periodic sweep will send it", email_pk
+        )
+    except Exception:
+        logger.exception("Could not queue outgoing email %s; the periodic sweep will send it", email_pk)
+    else:
+        _broker_failed_at.pop(broker, None)
+
+
+def queue_link_email(request: InterviewRequest, raw_token: str, template: str) -> None:
+    """An email to the contact that carries a fresh questionnaire link (the
+    invitation, a new link, the last notice). The key includes the token hash:
+    a resent link is a new logical email, the same send retried is not; the
+    body is wiped once sent, so the link lives nowhere after it left."""
+    from casestudies.interviews.tokens import questionnaire_url
+
+    queue_email(
+        key=f"interview:{request.pk}:{template}:{request.token_hash}",
+        to=request.contact.email,
+        template=template,
+        context={"request": request, "contact": request.contact, "url": questionnaire_url(raw_token)},
+        language=request.language,
+        request=request,
+        contains_secret=True,
+    )
+
+
+def queue_invitation(request: InterviewRequest, raw_token: str) -> None:
+    queue_link_email(request, raw_token, "invitation")
+
+
+def queue_submission_emails(request: InterviewRequest) -> None:
+    questions = list(request.questions.select_related("answer").order_by("sort_order", "pk"))
+    context = {"request": request, "contact": request.contact, "questions": questions}
+    stamp = f"{request.status_changed_at:%Y%m%d%H%M%S%f}"
+    # A contact who opted out still submits; they just get no copy by email.
+    with contextlib.suppress(opt_out.ContactOptedOut):
+        queue_email(
+            key=f"interview:{request.pk}:confirmation:{stamp}",
+            to=request.contact.email,
+            template="confirmation",
+            context=context,
+            language=request.language,
+            request=request,
+        )
+    if request.owner and request.owner.email:
+        queue_email(
+            key=f"interview:{request.pk}:owner-submitted:{stamp}",
+            to=request.owner.email,
+            template="owner_submitted",
+            context={**context, "admin_url": admin_url(request)},
+            language=_owner_language(request),
+            request=request,
+        )
+
+
+def queue_owner_notice(request: InterviewRequest, template: str, **extra) -> None:
+    """Tell the owner about something the contact did (declined, answered
+    late) or did not do (the deadline passed)."""
+    if not (request.owner and request.owner.email):
+        return
+    stamp = f"{request.status_changed_at:%Y%m%d%H%M%S%f}"
+    queue_email(
+        key=f"interview:{request.pk}:{template}:{stamp}",
+        to=request.owner.email,
+        template=template,
+        context={"request": request, "contact": request.contact, "admin_url": admin_url(request), **extra},
+        language=_owner_language(request),
+        request=request,
+    )
+
+
+def queue_last_notice(request: InterviewRequest, raw_token: str) -> None:
+    """The notice before a failure case study goes live: the planned date, the
+    reply window and a fresh questionnaire link."""
+    queue_link_email(request, raw_token, "last_notice")
+
+
+def admin_url(request: InterviewRequest) -> str:
+    from django.urls import reverse
+
+    return f"{settings.WAGTAILADMIN_BASE_URL}{reverse('interview_requests:inspect', args=[request.pk])}"
+
+
+def _owner_language(request: InterviewRequest) -> str:
+    profile = getattr(request.owner, "wagtail_userprofile", None)
+    return (profile and profile.preferred_language) or settings.LANGUAGE_CODE

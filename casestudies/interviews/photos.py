@@ -1,0 +1,273 @@
+"""Checking and cleaning photos that come in through the questionnaire.
+
+Nothing a contact uploads is stored as it came. While the form is read,
+nothing beyond the byte limit of a file is kept, even in a temporary file
+(BoundedPhotoUpload). A file is read only up to the byte limit, identified
+among the formats we accept (JPEG, PNG, WebP, HEIC) by content, never by
+name or content type, checked against our pixel limit before it is decoded,
+decoded completely, turned upright by its EXIF orientation and re-encoded
+as a plain sRGB-less RGB JPEG: no EXIF, no GPS, no XMP, no ICC profile,
+nothing appended. Multi-frame files (animations, HEIC
+sequences) are refused rather than silently cut to their first frame; the one
+exception is a camera's MPO JPEG, whose first frame is the photo itself and
+whose further frames are previews or depth maps."""
+
+from __future__ import annotations
+
+import io
+import logging
+import warnings
+from dataclasses import dataclass
+
+import pillow_heif
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
+from django.db import transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from casestudies.interviews import states as interview_states
+from casestudies.interviews.models import (
+    Channel,
+    ContactEvent,
+    Direction,
+    EventKind,
+    InterviewPhoto,
+    InterviewRequest,
+)
+
+pillow_heif.register_heif_opener()
+logger = logging.getLogger("casebook")
+
+# Pillow format names: HEIC files identify as "HEIF" through pillow_heif.
+ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "HEIF")
+JPEG_QUALITY = 88
+THUMBNAIL_SIZE = (480, 480)
+
+
+class PhotoRejected(Exception):
+    """A file we will not store; `message` is for the person who uploaded it."""
+
+    def __init__(self, message):
+        self.message = message
+        super().__init__(str(message))
+
+
+@dataclass(frozen=True)
+class CleanPhoto:
+    content: bytes
+    width: int
+    height: int
+
+
+class BoundedPhotoUpload(FileUploadHandler):
+    """First in the questionnaire's upload handlers: passes on each file's
+    first INTERVIEW_PHOTO_MAX_BYTES + 1 bytes and drops the rest unread by the
+    handlers after it. A 2 GB "photo" costs the server one byte over the limit
+    on disk, the form's other fields are still read (nothing the contact wrote
+    is lost), and the file fails _read_bounded with the usual message."""
+
+    def new_file(self, *args, **kwargs) -> None:
+        super().new_file(*args, **kwargs)
+        self.kept = 0
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
+        room = settings.INTERVIEW_PHOTO_MAX_BYTES + 1 - self.kept
+        if room <= 0:
+            return None  # the handlers after this one never see it
+        kept = raw_data[:room]
+        self.kept += len(kept)
+        return kept
+
+    def file_complete(self, file_size: int) -> None:
+        return None  # the next handler makes the file
+
+
+def _read_bounded(upload: UploadedFile, limit: int) -> bytes:
+    upload.seek(0)
+    data = upload.read(limit + 1)
+    if not data:
+        raise PhotoRejected(_("The file is empty."))
+    if len(data) > limit:
+        raise PhotoRejected(
+            _("The file is larger than %(limit)s. Please upload a smaller version.")
+            % {"limit": filesizeformat(limit)}
+        )
+    return data
+
+
+def clean_photo(upload: UploadedFile) -> CleanPhoto:
+    """Verify and re-encode an upload, or raise PhotoRejected with a reason the user understands."""
+    data = _read_bounded(upload, settings.INTERVIEW_PHOTO_MAX_BYTES)
+    max_pixels = settings.INTERVIEW_PHOTO_MAX_PIXELS
+    unusable = PhotoRejected(
+        _("This file is not a photo we can use. Please upload a JPEG, PNG, WebP or HEIC photo.")
+    )
+    too_large = PhotoRejected(
+        _("The photo has too many pixels (at most %(megapixels)s megapixels).")
+        % {"megapixels": max_pixels // 1_000_000}
+    )
+    with warnings.catch_warnings():
+        # Pillow only warns between its own limit and twice that; we refuse.
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS)
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise too_large from None
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+            raise unusable from None
+        try:
+            if image.width * image.height > max_pixels:
+                raise too_large
+            if getattr(image, "n_frames", 1) > 1 and image.format != "MPO":
+                raise PhotoRejected(
+                    _("Animated or multi-image files are not accepted. Please upload a single photo.")
+                )
+            try:
+                image.load()
+                image = ImageOps.exif_transpose(image)
+                rgb = _to_rgb(image)
+            except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+                raise too_large from None
+            except (OSError, SyntaxError, ValueError, TypeError, KeyError, IndexError, EOFError):
+                raise PhotoRejected(
+                    _("The photo is damaged and cannot be read. Please upload it again.")
+                ) from None
+            out = io.BytesIO()
+            # Pillow writes a JPEG comment from the image's own info unless told
+            # otherwise (a COM segment survives a plain re-encode): forget it all.
+            rgb.info = {}
+            # No exif=, icc_profile= or xmp= arguments: the new file carries pixels only.
+            rgb.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True)
+            return CleanPhoto(content=out.getvalue(), width=rgb.width, height=rgb.height)
+        finally:
+            image.close()
+
+
+def _to_rgb(image: Image.Image) -> Image.Image:
+    if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGB", rgba.size, (255, 255, 255))
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    # CMYK, greyscale, 16-bit and palette images all become plain 8-bit RGB.
+    return image.convert("RGB")
+
+
+def make_thumbnail(content: bytes) -> bytes:
+    """A small JPEG of an already cleaned photo."""
+    with Image.open(io.BytesIO(content), formats=("JPEG",)) as image:
+        image.thumbnail(THUMBNAIL_SIZE)
+        out = io.BytesIO()
+        image.convert("RGB").save(out, format="JPEG", quality=80, optimize=True)
+        return out.getvalue()
+
+
+CONSENT_VERSION = "2026-1"
+CONSENT_TEXT = _(
+    "I hold the rights to these photos (or the photographer has agreed), and I allow Casebook to "
+    "publish them with the case study, naming the photo credit given above."
+)
+
+
+def store_photos(
+    interview: InterviewRequest, uploads: list[UploadedFile], *, caption: str, credit: str
+) -> list[InterviewPhoto]:
+    """Clean every upload, then store them all or none, with the consent as shown.
+
+    Raises PhotoRejected (naming the file by its position, never by its name)
+    before anything is written."""
+    if not uploads:
+        raise PhotoRejected(_("Please choose at least one photo."))
+    # Counted before anything is decoded, and again under the lock below.
+    _check_count(interview.photos.count(), len(uploads))
+    cleaned = []
+    for position, upload in enumerate(uploads, start=1):
+        try:
+            cleaned.append(clean_photo(upload))
+        except PhotoRejected as rejected:
+            raise PhotoRejected(
+                _("File %(position)s: %(reason)s") % {"position": position, "reason": rejected.message}
+            ) from None
+    with transaction.atomic():
+        locked = InterviewRequest.objects.select_for_update().get(pk=interview.pk)
+        if locked.status not in interview_states.EDITABLE:
+            raise PhotoRejected(_("Photos can no longer be added to this interview."))
+        _check_count(locked.photos.count(), len(cleaned))
+        now = timezone.now()
+        photos = []
+        for photo in cleaned:
+            stored = InterviewPhoto(
+                request=locked,
+                caption=caption,
+                credit=credit,
+                consent_given=True,
+                # The words the contact saw, in the language they saw them in.
+                consent_text=str(CONSENT_TEXT),
+                consent_version=CONSENT_VERSION,
+                consent_at=now,
+                width=photo.width,
+                height=photo.height,
+            )
+            stored.file.save("photo.jpg", ContentFile(photo.content), save=False)
+            stored.save()
+            photos.append(stored)
+        ContactEvent.objects.create(
+            request=locked,
+            occurred_at=now,
+            channel=Channel.FORM,
+            direction=Direction.IN,
+            kind=EventKind.SAVED,
+            who=locked.contact.name,
+            internal=True,
+            summary=ngettext("%(count)s photo uploaded", "%(count)s photos uploaded", len(photos))
+            % {"count": len(photos)},
+        )
+        ids = [p.pk for p in photos]
+        transaction.on_commit(lambda: _queue_thumbnails(ids))
+    return photos
+
+
+def photos_left(stored: int) -> int:
+    return max(0, settings.INTERVIEW_PHOTO_MAX_FILES - stored)
+
+
+def _check_count(stored: int, adding: int) -> None:
+    left = photos_left(stored)
+    if adding <= left:
+        return
+    if left == 0:
+        raise PhotoRejected(
+            _("You have already uploaded %(count)s photos, as many as we can take.")
+            % {"count": settings.INTERVIEW_PHOTO_MAX_FILES}
+        )
+    raise PhotoRejected(
+        _("At most %(count)s photos per interview: you can add %(left)s more.")
+        % {"count": settings.INTERVIEW_PHOTO_MAX_FILES, "left": left}
+    )
+
+
+def too_many_files_at_once() -> PhotoRejected:
+    """Django refused the request before we saw it (DATA_UPLOAD_MAX_NUMBER_FILES)."""
+    return PhotoRejected(
+        _(
+            "You chose more files than can be sent at once (at most %(count)s). "
+            "Nothing was uploaded; please send them in smaller groups."
+        )
+        % {"count": settings.DATA_UPLOAD_MAX_NUMBER_FILES}
+    )
+
+
+def _queue_thumbnails(photo_ids: list[int]) -> None:
+    from casestudies.interviews.tasks import make_photo_thumbnail
+
+    for pk in photo_ids:
+        try:
+            make_photo_thumbnail.delay(pk)
+        except Exception:
+            logger.exception("Could not queue the thumbnail of photo %s", pk)

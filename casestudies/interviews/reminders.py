@@ -1,0 +1,281 @@
+"""Reminders for interview requests that have not been answered yet.
+
+The policy is per request: reminders N days after the invitation went out
+(`remind_after_days`, default "3, 7") and N days before the deadline
+(`remind_before_deadline_days`, default 2). Each planned reminder is a named
+slot: "after-3", "after-7", "before-2@2026-03-14". A before-slot names its
+deadline, so a deadline that moves (a late answer reopens the request) gets a
+reminder of its own. An after-slot comes due N×24 hours after sending, a
+before-slot at the start of its day.
+
+Beat asks every few minutes what is due (no countdowns of days: they outlive
+the broker's visibility timeout and run again). A slot that came due is
+recorded once, as sent or skipped, in a ReminderSlot row. The unique
+(request, slot) constraint is what makes two beats or two workers that run
+the job at the same moment send one email; the request's row lock makes the
+second one wait and find the slot taken, and the outbox key
+(interview:<pk>:reminder:<slot>) is unique as well.
+
+Never two reminders in a row: a slot that comes due less than MIN_GAP (two
+days) after the last email to the contact since the invitation (a reminder,
+a new link) is skipped, not postponed; when several slots are due at once (beat
+was down, or two slots fall on the same days) only the latest is sent and the
+earlier ones are skipped as superseded. So a contact who got "after-7"
+yesterday and whose deadline is two days away gets no "before-2".
+
+No reminder goes to a request that was submitted, declined, withdrawn or
+expired, after its deadline, or to an address whose contact opted out.
+
+Only hashes of tokens are stored, so a reminder cannot repeat the original
+link. A contact who never opened it gets a fresh link (the unused old one
+stops working); one who already opened the questionnaire gets its address
+without a token, which works in the browser they used, so a reminder never
+locks out someone who is halfway through."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from wagtail.log_actions import log
+
+from casestudies.companies import opt_out
+from casestudies.interviews import emails, tokens
+from casestudies.interviews.models import (
+    Channel,
+    ContactEvent,
+    Direction,
+    EventKind,
+    InterviewRequest,
+    ReminderSlot,
+    parse_day_list,
+)
+from casestudies.interviews.models import InterviewStatus as S
+
+logger = logging.getLogger("casebook")
+
+REMINDABLE = (S.SENT, S.OPENED, S.IN_PROGRESS)
+MIN_GAP = datetime.timedelta(days=2)
+
+# Why a slot was skipped (stored as codes, shown in the reader's language).
+SKIPPED_GAP = "gap"
+SKIPPED_OPTED_OUT = "opted_out"
+SKIPPED_SUPERSEDED = "superseded:"
+
+
+@dataclass(frozen=True)
+class Slot:
+    name: str
+    due_at: datetime.datetime
+    days: int
+    before_deadline: bool
+
+    @property
+    def label(self) -> str:
+        if self.before_deadline:
+            return ngettext(
+                "%(days)s day before the deadline", "%(days)s days before the deadline", self.days
+            ) % {"days": self.days}
+        return ngettext("%(days)s day after sending", "%(days)s days after sending", self.days) % {
+            "days": self.days
+        }
+
+
+def _after_days(interview: InterviewRequest) -> list[int]:
+    try:
+        return parse_day_list(interview.remind_after_days)
+    except ValueError:
+        logger.warning("Interview request %s has an unreadable reminder policy", interview.pk)
+        return []
+
+
+def plan(interview: InterviewRequest) -> list[Slot]:
+    """Every reminder the policy plans for this request, in due order."""
+    if interview.sent_at is None:
+        return []
+    slots = [
+        Slot(f"after-{days}", interview.sent_at + datetime.timedelta(days=days), days, False)
+        for days in _after_days(interview)
+    ]
+    before = interview.remind_before_deadline_days
+    if before:
+        day = interview.deadline - datetime.timedelta(days=before)
+        due = datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
+        slots.append(Slot(f"before-{before}@{interview.deadline.isoformat()}", due, before, True))
+    return sorted(slots, key=lambda slot: (slot.due_at, slot.name))
+
+
+def due_slots(interview: InterviewRequest, done: set[str], now: datetime.datetime) -> list[Slot]:
+    """The planned slots that are due and were neither sent nor skipped, oldest first."""
+    if interview.status not in REMINDABLE or interview.deadline < timezone.localdate(now):
+        return []
+    return [slot for slot in plan(interview) if slot.name not in done and slot.due_at <= now]
+
+
+def candidates(now: datetime.datetime):
+    """Requests that may have a reminder due, with the slots they used up:
+    two queries, however many requests wait."""
+    return (
+        InterviewRequest.objects.filter(
+            status__in=REMINDABLE,
+            sent_at__isnull=False,
+            deadline__gte=timezone.localdate(now),
+            contact__opted_out_at__isnull=True,
+        )
+        .exclude(contact__email="")
+        .only("pk", "status", "deadline", "sent_at", "remind_after_days", "remind_before_deadline_days")
+        .prefetch_related(
+            Prefetch("reminder_slots", queryset=ReminderSlot.objects.only("request_id", "slot"))
+        )
+    )
+
+
+def _questionnaire_link(interview: InterviewRequest) -> tuple[str, bool]:
+    if interview.status == S.SENT:
+        return tokens.questionnaire_url(tokens.issue_token(interview)), True
+    path = reverse("interview:questionnaire", kwargs={"public_id": interview.public_id})
+    return f"{settings.SITE_BASE_URL}{path}", False
+
+
+def send_reminder(interview_pk: int, now: datetime.datetime | None = None) -> bool:
+    """Send (or skip) the due reminder of one request; True if this call queued an email."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        interview = (
+            InterviewRequest.objects.select_for_update(of=("self",))
+            .select_related("contact", "company")
+            .get(pk=interview_pk)
+        )
+        done = set(ReminderSlot.objects.filter(request=interview).values_list("slot", flat=True))
+        due = due_slots(interview, done, now)
+        if not due:
+            return False
+        slot, superseded = due[-1], due[:-1]
+        last = interview.last_contacted_at
+        if last and last != interview.sent_at and last > now - MIN_GAP:
+            skip_reason = SKIPPED_GAP
+        elif opt_out.opted_out_contact(interview.contact.email):
+            skip_reason = SKIPPED_OPTED_OUT
+        else:
+            skip_reason = ""
+        try:
+            with transaction.atomic():
+                ReminderSlot.objects.bulk_create(
+                    [
+                        ReminderSlot(
+                            request=interview,
+                            slot=old.name,
+                            outcome=ReminderSlot.Outcome.SKIPPED,
+                            reason=f"{SKIPPED_SUPERSEDED}{slot.name}",
+                            at=now,
+                        )
+                        for old in superseded
+                    ]
+                    + [
+                        ReminderSlot(
+                            request=interview,
+                            slot=slot.name,
+                            outcome=ReminderSlot.Outcome.SKIPPED
+                            if skip_reason
+                            else ReminderSlot.Outcome.SENT,
+                            reason=skip_reason,
+                            at=now,
+                        )
+                    ]
+                )
+        except IntegrityError:
+            return False  # another beat or worker took this slot
+        if skip_reason:
+            return False
+        url, secret = _questionnaire_link(interview)
+        emails.queue_email(
+            key=f"interview:{interview.pk}:reminder:{slot.name}",
+            to=interview.contact.email,
+            template="reminder",
+            context={
+                "request": interview,
+                "contact": interview.contact,
+                "url": url,
+                "fresh_link": secret,
+                "days_left": slot.days if slot.before_deadline else None,
+            },
+            language=interview.language,
+            request=interview,
+            contains_secret=secret,
+        )
+        interview.last_contacted_at = now
+        interview.save(
+            update_fields=[
+                "last_contacted_at",
+                "token_hash",
+                "token_expires_at",
+                "token_revoked",
+                "updated_at",
+            ]
+        )
+        ContactEvent.objects.create(
+            request=interview,
+            occurred_at=now,
+            channel=Channel.EMAIL,
+            direction=Direction.OUT,
+            kind=EventKind.REMINDER,
+            summary=gettext("Reminder (%(slot)s) sent to %(email)s")
+            % {"slot": slot.label, "email": interview.contact.email},
+        )
+        log(interview, "casestudies.interview.reminded", data={"slot": slot.name})
+    return True
+
+
+def send_due_reminders(now: datetime.datetime | None = None) -> int:
+    """The beat job: every due reminder, once. Returns how many were queued."""
+    now = now or timezone.now()
+    due = [
+        interview.pk
+        for interview in candidates(now)
+        if due_slots(interview, {row.slot for row in interview.reminder_slots.all()}, now)
+    ]
+    return sum(send_reminder(pk, now) for pk in due)
+
+
+# For the admin: the schedule with what became of each slot ------------------------
+
+
+@dataclass(frozen=True)
+class ScheduleEntry:
+    slot: Slot
+    record: ReminderSlot | None
+
+    @property
+    def state(self) -> str:
+        if self.record is not None:
+            return self.record.outcome
+        return "planned"
+
+    @property
+    def reason(self) -> str:
+        if self.record is None or not self.record.reason:
+            return ""
+        return skip_reason_label(self.record.reason)
+
+
+def skip_reason_label(code: str) -> str:
+    if code == SKIPPED_GAP:
+        return gettext("the last email to the contact was less than two days before")
+    if code == SKIPPED_OPTED_OUT:
+        return gettext("the contact opted out of emails")
+    if code.startswith(SKIPPED_SUPERSEDED):
+        return gettext("due together with a later reminder, which was sent instead")
+    return code
+
+
+def schedule(interview: InterviewRequest) -> list[ScheduleEntry]:
+    """The request's planned reminders and what became of each (one query)."""
+    records = {row.slot: row for row in interview.reminder_slots.all()}
+    return [ScheduleEntry(slot, records.get(slot.name)) for slot in plan(interview)]

@@ -1,0 +1,707 @@
+"""The one place that changes an interview request's status.
+
+    draft -> sent -> opened -> in_progress -> submitted -> accepted -> published
+                                              submitted -> changes_requested -> in_progress
+    sent | opened | in_progress -> declined | expired
+    declined | expired          -> in_progress   (a late answer reopens it)
+    any state before accepted   -> withdrawn
+
+A late answer is one that arrives after a request expired or was declined:
+the contact answers through the link of the last notice (send_last_notice),
+or an editor logs a reply that came by mail or phone. The request is open
+again with a new deadline, the owner is told, and a failure story about it
+waits (casestudies.publishing.last_notice).
+
+Every transition runs in one transaction: it locks the request row, moves the
+status with a conditional UPDATE (so of two racing transitions exactly one
+wins, on SQLite as well), writes a ContactEvent and a Wagtail log entry and
+queues its emails in the outbox. A transition that is not allowed raises
+TransitionNotAllowed and changes nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from django.db import transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from wagtail.log_actions import log
+
+from casestudies.interviews import emails, tokens
+from casestudies.interviews.models import (
+    Answer,
+    Channel,
+    ContactEvent,
+    Direction,
+    EventKind,
+    InterviewPhoto,
+    InterviewQuestion,
+    InterviewRequest,
+    ProcessingState,
+    ReviewState,
+)
+from casestudies.interviews.models import InterviewStatus as S
+from casestudies.interviews.signals import interview_accepted
+from casestudies.pages import drafts as case_study_drafts
+from casestudies.pages.blocks import DatePrecision
+from casestudies.publishing import last_notice as publication
+from casestudies.refusals import ActionRefused
+
+ALLOWED: dict[str, frozenset[str]] = {
+    S.DRAFT: frozenset({S.SENT, S.WITHDRAWN}),
+    S.SENT: frozenset({S.OPENED, S.DECLINED, S.EXPIRED, S.WITHDRAWN}),
+    S.OPENED: frozenset({S.IN_PROGRESS, S.DECLINED, S.EXPIRED, S.WITHDRAWN}),
+    S.IN_PROGRESS: frozenset({S.SUBMITTED, S.DECLINED, S.EXPIRED, S.WITHDRAWN}),
+    S.SUBMITTED: frozenset({S.ACCEPTED, S.CHANGES_REQUESTED, S.WITHDRAWN}),
+    S.CHANGES_REQUESTED: frozenset({S.IN_PROGRESS, S.WITHDRAWN}),
+    S.ACCEPTED: frozenset({S.PUBLISHED}),
+    S.PUBLISHED: frozenset(),
+    S.DECLINED: frozenset({S.IN_PROGRESS}),
+    S.EXPIRED: frozenset({S.IN_PROGRESS}),
+    S.WITHDRAWN: frozenset(),
+}
+
+# The contact may still write answers and upload photos in these.
+EDITABLE = frozenset({S.OPENED, S.IN_PROGRESS, S.CHANGES_REQUESTED})
+# A new questionnaire link may be sent in these.
+LINK_RESENDABLE = frozenset({S.SENT, S.OPENED, S.IN_PROGRESS, S.CHANGES_REQUESTED})
+# Nobody answered (or the answer was no): a failure story, after a last notice.
+SILENT = publication.SILENT
+# A reopened request gets at least this many days from the day it reopened.
+REOPEN_DAYS = 14
+
+# Wagtail log actions, registered in wagtail_hooks.register_interview_log_actions.
+LOG_ACTIONS: dict[str, tuple] = {
+    "casestudies.interview.sent": (_("Send interview request"), _("Interview request sent")),
+    "casestudies.interview.opened": (_("Open questionnaire"), _("Questionnaire opened by the contact")),
+    "casestudies.interview.in_progress": (_("Start answering"), _("The contact started answering")),
+    "casestudies.interview.submitted": (_("Submit answers"), _("Answers submitted by the contact")),
+    "casestudies.interview.changes_requested": (_("Request changes"), _("Changes requested")),
+    "casestudies.interview.accepted": (_("Accept answers"), _("Answers accepted")),
+    "casestudies.interview.published": (_("Publish interview"), _("Interview published")),
+    "casestudies.interview.declined": (_("Decline interview"), _("Interview declined by the contact")),
+    "casestudies.interview.expired": (_("Expire interview request"), _("Deadline passed without submission")),
+    "casestudies.interview.withdrawn": (_("Withdraw interview request"), _("Interview request withdrawn")),
+    "casestudies.interview.link_resent": (_("Resend questionnaire link"), _("New questionnaire link sent")),
+    "casestudies.interview.contact_logged": (_("Log contact"), _("Contact logged")),
+    "casestudies.interview.reminded": (_("Send reminder"), _("Reminder sent")),
+    "casestudies.interview.reopened": (_("Reopen interview request"), _("Late answer: request reopened")),
+    "casestudies.interview.last_notice": (_("Send last notice"), _("Last notice before publication sent")),
+    "casestudies.interview.reminder_policy": (_("Change reminders"), _("Reminder policy changed")),
+    "casestudies.interview.failure_draft": (_("Create failure case study"), _("Failure case study drafted")),
+    "casestudies.interview.opted_out": (_("Opt out"), _("The contact opted out of emails")),
+    "casestudies.interview.opted_in": (_("Take back opt-out"), _("The contact welcomes emails again")),
+}
+
+
+class NoEmailAddress(ActionRefused):
+    def __init__(self):
+        super().__init__(
+            gettext("The contact has no email address. Add one, or log calls and letters instead.")
+        )
+
+
+class TransitionNotAllowed(ActionRefused):
+    def __init__(self, current: str, target: str):
+        self.current, self.target = current, target
+        super().__init__(
+            gettext("An interview request that is “%(current)s” cannot become “%(target)s”.")
+            % {"current": S(current).label, "target": S(target).label}
+        )
+
+
+def allowed_targets(request: InterviewRequest) -> frozenset[str]:
+    return ALLOWED.get(request.status, frozenset())
+
+
+def can(request: InterviewRequest, target: str) -> bool:
+    return target in allowed_targets(request)
+
+
+def _lock(request: InterviewRequest) -> InterviewRequest:
+    # of=self: the owner is an outer join, which PostgreSQL cannot lock.
+    return (
+        InterviewRequest.objects.select_for_update(of=("self",))
+        .select_related("contact", "owner")
+        .get(pk=request.pk)
+    )
+
+
+def _refresh(stale: InterviewRequest, fresh: InterviewRequest) -> InterviewRequest:
+    for field in (
+        "status",
+        "status_changed_at",
+        "token_hash",
+        "token_expires_at",
+        "token_revoked",
+        "decline_reason",
+        "last_contacted_at",
+        "sent_at",
+        "deadline",
+        "notice_sent_at",
+        "notice_reply_until",
+        "planned_publication",
+    ):
+        setattr(stale, field, getattr(fresh, field))
+    return fresh
+
+
+def _transition(
+    request: InterviewRequest,
+    target: str,
+    *,
+    user=None,
+    event: dict,
+    extra_fields: Iterable[str] = (),
+    prepare: Callable[[InterviewRequest], None] | None = None,
+    after: Callable[[InterviewRequest], None] | None = None,
+    action: str = "",
+) -> InterviewRequest:
+    with transaction.atomic():
+        locked = _lock(request)
+        current = locked.status
+        if target not in ALLOWED.get(current, ()):
+            raise TransitionNotAllowed(current, target)
+        now = timezone.now()
+        # The conditional update is what makes "exactly one wins" hold even
+        # where select_for_update is a no-op (SQLite).
+        claimed = InterviewRequest.objects.filter(pk=locked.pk, status=current).update(
+            status=target, status_changed_at=now, updated_at=now
+        )
+        if claimed != 1:
+            raise TransitionNotAllowed(current, target)
+        locked.status, locked.status_changed_at = target, now
+        if prepare:
+            prepare(locked)
+        if extra_fields:
+            locked.save(update_fields=list(extra_fields))
+        ContactEvent.objects.create(
+            request=locked,
+            occurred_at=now,
+            recorded_by=user if getattr(user, "pk", None) else None,
+            **{"direction": Direction.OUT, **event},
+        )
+        log(
+            locked,
+            action or f"casestudies.interview.{target}",
+            user=user,
+            data={"from": current, "to": target},
+        )
+        if after:
+            after(locked)
+    return _refresh(request, locked)
+
+
+def _who(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+# Editors' transitions -----------------------------------------------------
+
+
+def send(request: InterviewRequest, *, user) -> InterviewRequest:
+    """Send the invitation with a fresh questionnaire link."""
+    if not request.contact.email:
+        raise NoEmailAddress()
+    raw: list[str] = []
+
+    def prepare(locked: InterviewRequest) -> None:
+        raw.append(tokens.issue_token(locked))
+        # The reminder schedule counts from here (casestudies.interviews.reminders).
+        locked.last_contacted_at = locked.sent_at = timezone.now()
+
+    return _transition(
+        request,
+        S.SENT,
+        user=user,
+        event={
+            "channel": Channel.EMAIL,
+            "kind": EventKind.INVITATION,
+            "who": _who(user),
+            "summary": gettext("Questionnaire link sent to %(email)s") % {"email": request.contact.email},
+        },
+        extra_fields=["token_hash", "token_expires_at", "token_revoked", "last_contacted_at", "sent_at"],
+        prepare=prepare,
+        after=lambda locked: emails.queue_invitation(locked, raw[0]),
+    )
+
+
+def resend_link(request: InterviewRequest, *, user) -> InterviewRequest:
+    """A new link (the old one stops working), without changing the status."""
+    if not request.contact.email:
+        raise NoEmailAddress()
+    with transaction.atomic():
+        locked = _lock(request)
+        if locked.status not in LINK_RESENDABLE:
+            raise ActionRefused(
+                gettext(
+                    "A new link can only be sent while the request waits for answers (now: “%(status)s”)."
+                )
+                % {"status": S(locked.status).label}
+            )
+        raw = tokens.issue_token(locked)
+        locked.last_contacted_at = timezone.now()
+        locked.save(
+            update_fields=[
+                "token_hash",
+                "token_expires_at",
+                "token_revoked",
+                "last_contacted_at",
+                "updated_at",
+            ]
+        )
+        ContactEvent.objects.create(
+            request=locked,
+            channel=Channel.EMAIL,
+            direction=Direction.OUT,
+            kind=EventKind.REMINDER,
+            who=_who(user),
+            recorded_by=user,
+            summary=gettext("New questionnaire link sent to %(email)s") % {"email": locked.contact.email},
+        )
+        log(locked, "casestudies.interview.link_resent", user=user)
+        emails.queue_invitation(locked, raw)
+    return _refresh(request, locked)
+
+
+def request_changes(
+    request: InterviewRequest,
+    *,
+    user,
+    message: str,
+    questions: Iterable[InterviewQuestion] = (),
+    photos: Iterable[InterviewPhoto] = (),
+) -> InterviewRequest:
+    question_ids = [q.pk for q in questions]
+    photo_ids = [p.pk for p in photos]
+    raw: list[str] = []
+
+    def prepare(locked: InterviewRequest) -> None:
+        raw.append(tokens.issue_token(locked))
+        InterviewQuestion.objects.filter(request=locked, pk__in=question_ids).update(change_requested=True)
+        Answer.objects.filter(question__request=locked, question_id__in=question_ids).update(is_final=False)
+        InterviewPhoto.objects.filter(request=locked, pk__in=photo_ids).update(
+            review_state=ReviewState.CHANGES_REQUESTED
+        )
+
+    def after(locked: InterviewRequest) -> None:
+        emails.queue_email(
+            key=f"interview:{locked.pk}:changes:{locked.token_hash}",
+            to=locked.contact.email,
+            template="changes_requested",
+            context={
+                "request": locked,
+                "contact": locked.contact,
+                "message": message,
+                "questions": list(
+                    InterviewQuestion.objects.filter(pk__in=question_ids).order_by("sort_order")
+                ),
+                "photo_count": len(photo_ids),
+                "url": tokens.questionnaire_url(raw[0]),
+            },
+            language=locked.language,
+            request=locked,
+            contains_secret=True,
+        )
+
+    return _transition(
+        request,
+        S.CHANGES_REQUESTED,
+        user=user,
+        event={"channel": Channel.EMAIL, "kind": EventKind.NOTE, "who": _who(user), "summary": message},
+        extra_fields=["token_hash", "token_expires_at", "token_revoked"],
+        prepare=prepare,
+        after=after,
+    )
+
+
+def accept(request: InterviewRequest, *, user) -> InterviewRequest:
+    """Accept the submission: its photos that were neither sent back nor failed
+    processing are accepted. Turning it into a draft case study is up to the receivers of
+    signals.interview_accepted, called inside this transaction."""
+
+    def after(locked: InterviewRequest) -> None:
+        InterviewPhoto.objects.filter(request=locked, review_state=ReviewState.PENDING).exclude(
+            processing_state=ProcessingState.FAILED
+        ).update(review_state=ReviewState.ACCEPTED)
+        interview_accepted.send(sender=InterviewRequest, request=locked, user=user)
+
+    return _transition(
+        request,
+        S.ACCEPTED,
+        user=user,
+        event={
+            "kind": EventKind.STATE_CHANGE,
+            "who": _who(user),
+            "internal": True,
+            "summary": gettext("Answers accepted"),
+        },
+        after=after,
+    )
+
+
+def publish(request: InterviewRequest, *, user) -> InterviewRequest:
+    return _transition(
+        request,
+        S.PUBLISHED,
+        user=user,
+        event={
+            "kind": EventKind.STATE_CHANGE,
+            "who": _who(user),
+            "internal": True,
+            "summary": gettext("Interview published"),
+        },
+    )
+
+
+def withdraw(request: InterviewRequest, *, user, reason: str = "") -> InterviewRequest:
+    return _transition(
+        request,
+        S.WITHDRAWN,
+        user=user,
+        event={
+            "kind": EventKind.STATE_CHANGE,
+            "who": _who(user),
+            "internal": True,
+            "summary": reason or gettext("Interview request withdrawn"),
+        },
+        extra_fields=["token_revoked"],
+        prepare=tokens.revoke_token,
+    )
+
+
+def log_contact(
+    request: InterviewRequest,
+    *,
+    user,
+    channel: str,
+    direction: str,
+    kind: str,
+    summary: str,
+    outcome: str = "",
+    who: str = "",
+    occurred_at=None,
+    date_precision: str = DatePrecision.DAY,
+    internal: bool = False,
+    reopen: bool = True,
+) -> ContactEvent:
+    """Record a call, a letter, an email written elsewhere. No status change,
+    except that a reply from the contact to an expired or declined request
+    reopens it (unless `reopen` is off): a late answer."""
+    with transaction.atomic():
+        event = ContactEvent.objects.create(
+            request=request,
+            channel=channel,
+            direction=direction,
+            kind=kind,
+            summary=summary,
+            outcome=outcome,
+            who=who or _who(user),
+            occurred_at=occurred_at or timezone.now(),
+            date_precision=date_precision or DatePrecision.DAY,
+            internal=internal,
+            manual=True,
+            recorded_by=user,
+        )
+        log(
+            request,
+            "casestudies.interview.contact_logged",
+            user=user,
+            data={"channel": channel, "kind": kind, "event": event.pk},
+        )
+        late_reply = reopen and kind == EventKind.REPLY and direction == Direction.IN
+        if late_reply and _lock(request).status in SILENT:
+            _reopen(request, user=user, channel=channel or Channel.EMAIL, by_contact=False)
+    return event
+
+
+def set_reminder_policy(
+    request: InterviewRequest, *, user, after_days: str, before_deadline_days: int | None
+) -> InterviewRequest:
+    """Change when the remaining reminders go out (casestudies.interviews.reminders)."""
+    from casestudies.interviews.models import parse_day_list
+
+    with transaction.atomic():
+        locked = _lock(request)
+        if locked.status not in (S.DRAFT, S.SENT, S.OPENED, S.IN_PROGRESS):
+            raise ActionRefused(
+                gettext(
+                    "Reminders can only be changed while the request waits for answers (now: “%(status)s”)."
+                )
+                % {"status": S(locked.status).label}
+            )
+        locked.remind_after_days = ", ".join(str(day) for day in parse_day_list(after_days))
+        locked.remind_before_deadline_days = before_deadline_days or None
+        locked.save(update_fields=["remind_after_days", "remind_before_deadline_days", "updated_at"])
+        log(
+            locked,
+            "casestudies.interview.reminder_policy",
+            user=user,
+            data={"after": locked.remind_after_days, "before": locked.remind_before_deadline_days},
+        )
+    request.remind_after_days = locked.remind_after_days
+    request.remind_before_deadline_days = locked.remind_before_deadline_days
+    return request
+
+
+def send_last_notice(
+    request: InterviewRequest,
+    *,
+    user,
+    planned_publication,
+    reply_days: int = 7,
+    channel: str = Channel.EMAIL,
+) -> InterviewRequest:
+    """The last notice before a failure case study about this request goes
+    live: the planned publication date, a reply window of `reply_days` and, by
+    email, a fresh questionnaire link whose answers reopen the request. With
+    another channel (a letter, a call) it records a notice given by hand."""
+    import datetime
+
+    by_email = channel == Channel.EMAIL
+    if by_email and not request.contact.email:
+        raise NoEmailAddress()
+    with transaction.atomic():
+        locked = _lock(request)
+        if locked.status not in SILENT:
+            raise ActionRefused(
+                gettext(
+                    "A last notice is sent only for a request that expired or was declined (now: “%(status)s”)."
+                )
+                % {"status": S(locked.status).label}
+            )
+        now = timezone.now()
+        reply_until = timezone.localdate(now) + datetime.timedelta(days=reply_days)
+        if planned_publication <= reply_until:
+            raise ActionRefused(
+                gettext("The planned publication must come after the reply window (after %(date)s).")
+                % {"date": formats.date_format(reply_until, "DATE_FORMAT")}
+            )
+        raw = tokens.issue_token(locked, until=reply_until) if by_email else ""
+        locked.notice_sent_at = locked.last_contacted_at = now
+        locked.notice_reply_until = reply_until
+        locked.planned_publication = planned_publication
+        fields = [
+            "notice_sent_at",
+            "notice_reply_until",
+            "planned_publication",
+            "last_contacted_at",
+            "updated_at",
+        ]
+        if by_email:
+            fields += ["token_hash", "token_expires_at", "token_revoked"]
+        locked.save(update_fields=fields)
+        dates = {
+            "planned": formats.date_format(planned_publication, "DATE_FORMAT"),
+            "until": formats.date_format(reply_until, "DATE_FORMAT"),
+        }
+        notice = ContactEvent.objects.create(
+            request=locked,
+            occurred_at=now,
+            channel=channel,
+            direction=Direction.OUT,
+            kind=EventKind.LAST_NOTICE,
+            who=_who(user),
+            recorded_by=user if getattr(user, "pk", None) else None,
+            manual=not by_email,
+            summary=gettext(
+                "Last notice: we plan to publish the case study on %(planned)s; "
+                "an answer is welcome until %(until)s."
+            )
+            % dates,
+        )
+        log(
+            locked,
+            "casestudies.interview.last_notice",
+            user=user,
+            data={
+                "channel": channel,
+                "reply_until": reply_until.isoformat(),
+                "planned_publication": planned_publication.isoformat(),
+            },
+        )
+        # The failure story tells of the notice, too (while it is still a plain draft).
+        case_study_drafts.add_event_to_failure_draft(locked, notice, user=user)
+        if by_email:
+            emails.queue_last_notice(locked, raw)
+    return _refresh(request, locked)
+
+
+def late_answer_welcome(request: InterviewRequest) -> bool:
+    """Whether the contact may still answer a silent request: its last notice
+    invited them to, and their answers reopen it."""
+    return request.status in SILENT and publication.notice_counts(request)
+
+
+def _reopen(request: InterviewRequest, *, user=None, channel: str, by_contact: bool) -> InterviewRequest:
+    import datetime
+
+    def prepare(locked: InterviewRequest) -> None:
+        today = timezone.localdate()
+        locked.deadline = max(locked.deadline, today + datetime.timedelta(days=REOPEN_DAYS))
+        if locked.token_expires_at:
+            locked.token_expires_at = max(locked.token_expires_at, tokens.token_expiry(locked))
+
+    def after(locked: InterviewRequest) -> None:
+        _hold_failure_story(locked)
+        emails.queue_owner_notice(locked, "owner_reopened", by_contact=by_contact)
+
+    return _transition(
+        request,
+        S.IN_PROGRESS,
+        user=user,
+        event={
+            "channel": channel,
+            "direction": Direction.IN,
+            "kind": EventKind.STATE_CHANGE,
+            "who": request.contact.name if by_contact else _who(user),
+            "internal": True,
+            "summary": gettext("Answered after the deadline: the request is open again.")
+            if by_contact
+            else gettext("A late answer was logged: the request is open again."),
+        },
+        extra_fields=["deadline", "token_expires_at"],
+        prepare=prepare,
+        after=after,
+        action="casestudies.interview.reopened",
+    )
+
+
+def _hold_failure_story(request: InterviewRequest) -> None:
+    """A failure story scheduled to go live waits again (publication refuses it anyway)."""
+    from wagtail.models import Revision
+
+    if request.case_study_id:
+        Revision.page_revisions.filter(object_id=str(request.case_study_id)).update(approved_go_live_at=None)
+
+
+def reopen_by_contact(request: InterviewRequest) -> InterviewRequest:
+    """The contact answers through the last notice's link."""
+    if not late_answer_welcome(request):
+        raise TransitionNotAllowed(request.status, S.IN_PROGRESS)
+    return _reopen(request, channel=Channel.FORM, by_contact=True)
+
+
+# The contact's transitions (through the questionnaire) ------------------------
+
+
+def mark_opened(request: InterviewRequest) -> InterviewRequest:
+    return _transition(
+        request,
+        S.OPENED,
+        event={
+            "channel": Channel.FORM,
+            "direction": Direction.IN,
+            "kind": EventKind.OPENED,
+            "who": request.contact.name,
+            "summary": gettext("Questionnaire opened"),
+        },
+    )
+
+
+def start_answering(request: InterviewRequest) -> InterviewRequest:
+    return _transition(
+        request,
+        S.IN_PROGRESS,
+        event={
+            "channel": Channel.FORM,
+            "direction": Direction.IN,
+            "kind": EventKind.STATE_CHANGE,
+            "who": request.contact.name,
+            "internal": True,
+            "summary": gettext("Started answering"),
+        },
+    )
+
+
+def submit(request: InterviewRequest) -> InterviewRequest:
+    """Make every answer final and tell both sides. Of concurrent submissions exactly one wins."""
+
+    def after(locked: InterviewRequest) -> None:
+        questions = list(InterviewQuestion.objects.filter(request=locked))
+        existing = set(Answer.objects.filter(question__in=questions).values_list("question_id", flat=True))
+        Answer.objects.bulk_create(
+            [Answer(question=q, is_final=True) for q in questions if q.pk not in existing]
+        )
+        Answer.objects.filter(question__in=questions).update(is_final=True)
+        InterviewQuestion.objects.filter(request=locked).update(change_requested=False)
+        emails.queue_submission_emails(locked)
+
+    with transaction.atomic():
+        locked = _lock(request)
+        current = locked.status
+        if current in SILENT and late_answer_welcome(locked):
+            reopen_by_contact(request)
+        elif current in (S.OPENED, S.CHANGES_REQUESTED):
+            start_answering(request)
+        return _transition(
+            request,
+            S.SUBMITTED,
+            event={
+                "channel": Channel.FORM,
+                "direction": Direction.IN,
+                "kind": EventKind.SUBMITTED,
+                "who": request.contact.name,
+                "summary": gettext("Answers submitted"),
+            },
+            after=after,
+        )
+
+
+def decline(request: InterviewRequest, *, reason: str = "") -> InterviewRequest:
+    def prepare(locked: InterviewRequest) -> None:
+        locked.decline_reason = reason
+
+    return _transition(
+        request,
+        S.DECLINED,
+        event={
+            "channel": Channel.FORM,
+            "direction": Direction.IN,
+            "kind": EventKind.DECLINED,
+            "who": request.contact.name,
+            "summary": reason or gettext("Declined without a reason"),
+        },
+        extra_fields=["decline_reason"],
+        prepare=prepare,
+        after=lambda locked: emails.queue_owner_notice(locked, "owner_declined"),
+    )
+
+
+# Time -----------------------------------------------------------------------
+
+
+def expire(request: InterviewRequest) -> InterviewRequest:
+    """The deadline passed with nothing submitted: the link stops working and
+    the owner is told (and pointed at the failure case study)."""
+    return _transition(
+        request,
+        S.EXPIRED,
+        event={
+            "kind": EventKind.STATE_CHANGE,
+            "internal": False,
+            "summary": gettext("Deadline passed without an answer"),
+        },
+        extra_fields=["token_revoked"],
+        prepare=tokens.revoke_token,
+        after=lambda locked: emails.queue_owner_notice(locked, "owner_expired"),
+    )
+
+
+def expire_overdue() -> int:
+    """Expire every request whose deadline passed without a submission."""
+    today = timezone.localdate()
+    expired = 0
+    overdue = InterviewRequest.objects.filter(
+        status__in=[S.SENT, S.OPENED, S.IN_PROGRESS], deadline__lt=today
+    ).select_related("contact")
+    for request in overdue:
+        try:
+            expire(request)
+        except TransitionNotAllowed:
+            continue  # it moved on meanwhile (submitted, withdrawn): nothing to do
+        expired += 1
+    return expired

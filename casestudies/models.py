@@ -1,0 +1,55 @@
+"""Where Django finds the app's models: each lives in the subpackage it
+serves (companies, interviews, pages, publishing, signoff); this module only
+imports them so that they register under the one app label "casestudies".
+Code imports a model from its own module, never from here."""
+
+from casestudies.companies.models import Company, CompanyContact, Industry, Language
+from casestudies.interviews.models import (
+    Answer,
+    Channel,
+    ContactEvent,
+    Direction,
+    EventKind,
+    InterviewPhoto,
+    InterviewQuestion,
+    InterviewRequest,
+    InterviewStatus,
+    OutgoingEmail,
+    ProcessingState,
+    QuestionSet,
+    QuestionSetItem,
+    ReminderSlot,
+    ReviewState,
+)
+from casestudies.pages.models import CaseStudyIndexPage, CaseStudyPage, Outcome
+from casestudies.publishing.models import LastNoticeTask
+from casestudies.signoff.models import CompanySignOffTask, SignOff, SignOffStatus
+
+__all__ = [
+    "Answer",
+    "CaseStudyIndexPage",
+    "CaseStudyPage",
+    "Channel",
+    "Company",
+    "CompanyContact",
+    "CompanySignOffTask",
+    "ContactEvent",
+    "Direction",
+    "EventKind",
+    "Industry",
+    "InterviewPhoto",
+    "InterviewQuestion",
+    "InterviewRequest",
+    "InterviewStatus",
+    "Language",
+    "LastNoticeTask",
+    "OutgoingEmail",
+    "Outcome",
+    "ProcessingState",
+    "QuestionSet",
+    "QuestionSetItem",
+    "ReminderSlot",
+    "ReviewState",
+    "SignOff",
+    "SignOffStatus",
+]
