@@ -2,10 +2,10 @@
 
 Each author who writes through an admin account with an email address gets
 one email per comment, in the language of their admin profile, with the
-comment and a link to approve it. The email goes through the outbox of
-casestudies.interviews.emails: written in the transaction that stores the comment and
-relayed after commit, so a comment that was not stored is never announced,
-and a broker that is down delays the email instead of losing it."""
+comment and a link to approve it. The email goes to the site's outbox
+(blog.signals.email_due): written in the transaction that stores the
+comment and relayed after commit, so a comment that was not stored is never
+announced, and a broker that is down delays the email instead of losing it."""
 
 from __future__ import annotations
 
@@ -14,11 +14,12 @@ from django.urls import reverse
 from django.utils import translation
 from wagtail.models import Page
 
+from .admin_users import language_of
+from .signals import email_due
+
 
 def notify_authors(sender, comment, request, **kwargs) -> None:
     """Receiver of django_comments' comment_was_posted (the comment is saved)."""
-    from casestudies.interviews.emails import queue_email
-
     page = comment.content_object
     if not isinstance(page, Page):
         return
@@ -27,10 +28,11 @@ def notify_authors(sender, comment, request, **kwargs) -> None:
         user = author.user
         if user is None or not user.is_active or not user.email:
             continue
-        language = _language_of(user)
+        language = language_of(user)
         with translation.override(language):
             page_url = _absolute(page.get_url())
-        queue_email(
+        email_due.send(
+            sender=type(comment),
             key=f"comment:{comment.pk}:author:{user.pk}",
             to=user.email,
             template="comment_posted",
@@ -52,9 +54,3 @@ def notify_authors(sender, comment, request, **kwargs) -> None:
 
 def _absolute(path: str) -> str:
     return path if path.startswith(("http://", "https://")) else f"{settings.SITE_BASE_URL}{path}"
-
-
-def _language_of(user) -> str:
-    profile = getattr(user, "wagtail_userprofile", None)
-    language = profile.preferred_language if profile else ""
-    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE

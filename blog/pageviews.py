@@ -26,10 +26,10 @@ from django.utils import timezone
 
 from .client_address import client_ip
 from .models import PageViewDay
+from .page_marks import PAGE_HEADER
 
 logger = logging.getLogger("casebook.pageviews")
 
-PAGE_HEADER = "X-Casebook-Page"
 VISIT_SECONDS = 30 * 60
 BOT_PATTERN = re.compile(
     r"bot|crawl|spider|slurp|archiver|facebookexternalhit|embedly|preview|monitor|"
@@ -44,12 +44,6 @@ if redis.call('set', KEYS[1], 1, 'NX', 'EX', ARGV[1]) then
 end
 return 0
 """
-
-
-def mark_page(response: HttpResponse, page_id: int) -> None:
-    """Tell the middleware which page this response shows. The header travels
-    with the response into the page cache, so cached views count too."""
-    response[PAGE_HEADER] = str(page_id)
 
 
 def countable_page_id(request: HttpRequest, response: HttpResponse) -> int | None:

@@ -1,5 +1,6 @@
-"""sitemap.xml: Wagtail's pages, plus the author, series and company pages
-that are Django views and so not in Wagtail's page tree."""
+"""sitemap.xml, the blog's part: Wagtail's pages, plus the author and series
+pages that are Django views and so not in Wagtail's page tree. The site's
+sitemap (config/urls.py) adds the other apps' sections."""
 
 from django.contrib.sitemaps import Sitemap
 from wagtail.contrib.sitemaps import Sitemap as PageSitemap
@@ -21,18 +22,8 @@ class SeriesSitemap(Sitemap):
         return Series.objects.order_by("pk")
 
 
-class CompanySitemap(Sitemap):
-    changefreq = "weekly"
-
-    def items(self):
-        from casestudies.pages.models import published_companies
-
-        return published_companies().order_by("pk")
-
-
 SITEMAPS = {
     "pages": PageSitemap,
     "authors": AuthorSitemap(),
     "series": SeriesSitemap(),
-    "companies": CompanySitemap(),
 }

@@ -10,17 +10,29 @@ class CaseStudiesConfig(AppConfig):
     def ready(self):
         from wagtail.signals import page_published, task_cancelled
 
+        from blog.signals import email_due
         from casestudies import checks  # noqa: F401 (registers itself)
-        from casestudies.interviews.signals import interview_accepted
+        from casestudies.companies.signals import contact_opted_in, contact_opted_out
+        from casestudies.interviews import contact_log, emails
+        from casestudies.interviews.signals import interview_accepted, last_notice_sent
         from casestudies.pages import drafts as case_study_drafts
+        from casestudies.pages import guards
         from casestudies.pages.models import CaseStudyPage
+        from casestudies.publishing import last_notice
         from casestudies.signoff import service as signoffs
 
         interview_accepted.connect(case_study_drafts.on_interview_accepted, dispatch_uid="casestudies-draft")
+        last_notice_sent.connect(case_study_drafts.on_last_notice_sent, dispatch_uid="casestudies-notice")
         page_published.connect(
             case_study_drafts.on_case_study_published,
             sender=CaseStudyPage,
             dispatch_uid="casestudies-published",
         )
+        email_due.connect(emails.on_email_due, dispatch_uid="casestudies-outbox")
+        contact_opted_out.connect(contact_log.on_opted_out, dispatch_uid="casestudies-opted-out")
+        contact_opted_in.connect(contact_log.on_opted_in, dispatch_uid="casestudies-opted-in")
+        # Who may refuse publication, in the order their reasons are shown.
+        guards.register(last_notice.refusal)
+        guards.register(signoffs.publication_refusal, direct=signoffs.direct_publish_refusal)
         # Any task state: the receiver looks for a sign-off of this one.
         task_cancelled.connect(signoffs.on_task_cancelled, dispatch_uid="casestudies-signoff-cancelled")

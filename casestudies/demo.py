@@ -35,9 +35,11 @@ from casestudies.interviews.models import (
     QuestionSetItem,
 )
 from casestudies.pages import drafts as case_study_drafts
-from casestudies.pages.blocks import DatePrecision, key_figure
-from casestudies.pages.models import CaseStudyIndexPage, CaseStudyPage, Outcome
-from casestudies.publishing import last_notice as publication
+from casestudies.pages import guards
+from casestudies.pages.blocks import key_figure
+from casestudies.pages.models import CaseStudyIndexPage, CaseStudyPage
+from casestudies.pages.outcomes import Outcome
+from casestudies.partial_dates import DatePrecision
 
 SERIES_SLUG = "chief-social-media-officer"
 FIRST_ARTICLE_SLUG = "kundenzufriedenheit-als-werbefigur"
@@ -327,7 +329,7 @@ def _failure_story(
     )
     # Demo seeding publishes directly. The story is from 2010, before any
     # Casebook notice: real failure stories wait for their last notice.
-    with publication.waived():
+    with guards.waived():
         page.get_latest_revision().publish()
     return CaseStudyPage.objects.get(pk=page.pk)
 

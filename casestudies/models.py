@@ -21,9 +21,11 @@ from casestudies.interviews.models import (
     ReminderSlot,
     ReviewState,
 )
-from casestudies.pages.models import CaseStudyIndexPage, CaseStudyPage, Outcome
-from casestudies.publishing.models import LastNoticeTask
-from casestudies.signoff.models import CompanySignOffTask, SignOff, SignOffStatus
+from casestudies.pages.models import CaseStudyIndexPage, CaseStudyPage
+from casestudies.pages.outcomes import Outcome
+from casestudies.publishing.task import LastNoticeTask
+from casestudies.signoff.models import SignOff, SignOffStatus
+from casestudies.signoff.task import CompanySignOffTask
 
 __all__ = [
     "Answer",

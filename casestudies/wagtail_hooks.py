@@ -9,16 +9,16 @@ from wagtail import hooks
 from wagtail.models import TaskState, WorkflowState
 from wagtail.snippets.models import register_snippet
 
-from casestudies.companies.admin import CompanyViewSetGroup
-from casestudies.interviews.admin.responsiveness import ResponsivenessPanel
+from casestudies.interviews.admin.responsiveness import CompanyViewSetGroup, ResponsivenessPanel
 from casestudies.interviews.admin.views import interview_request_viewset, question_set_viewset
 from casestudies.interviews.states import LOG_ACTIONS
-from casestudies.publishing import admin as publication_admin
-from casestudies.signoff.models import CompanySignOffTask, SignOff
+from casestudies.pages import admin as publication_admin
+from casestudies.signoff.models import SignOff
 from casestudies.signoff.service import LOG_ACTIONS as SIGNOFF_LOG_ACTIONS
+from casestudies.signoff.task import CompanySignOffTask
 
-# register_snippet registers the whole group: the company snippets and the
-# contact model viewset.
+# register_snippet registers the whole group: the company snippets (with
+# their responsiveness column) and the contact model viewset.
 register_snippet(CompanyViewSetGroup)
 
 

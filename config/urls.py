@@ -13,8 +13,11 @@ from wagtail.documents import urls as wagtaildocs_urls
 from blog.api import api_router
 from blog.sitemaps import SITEMAPS
 from blog.views import sitemap
+from casestudies.pages.sitemaps import CompanySitemap
 
 from . import health
+
+SITEMAP_SECTIONS = {**SITEMAPS, "companies": CompanySitemap()}
 
 urlpatterns = [
     # Outside i18n_patterns: probes need one URL that never redirects by language.
@@ -23,7 +26,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAP_SECTIONS}, name="sitemap"),
     path("i18n/setlang/", set_language, name="set_language"),
     # The questionnaire speaks the contact's language, not the URL's.
     path("interview/", include("casestudies.interview_urls")),

@@ -21,6 +21,7 @@ from wagtail.search import index
 
 from ..blocks import story_blocks
 from ..forms import StoryPageForm
+from ..page_marks import mark_page
 
 PAGE_SIZE = 12
 
@@ -161,8 +162,6 @@ class StoryPage(Page):
     def serve(self, request, *args, **kwargs):
         response = super().serve(request, *args, **kwargs)
         if not getattr(request, "is_preview", False):
-            from ..pageviews import mark_page
-
             mark_page(response, self.pk)
         return response
 

@@ -10,16 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from casestudies.companies.models import Company, CompanyContact
-from casestudies.interviews.admin.responsiveness import ResponsivenessColumn, with_responsiveness
-
-
-class CompanyIndexView(IndexView):
-    def get_table(self, object_list):
-        # How each listed company answers: one query for the whole page.
-        return super().get_table(with_responsiveness(object_list))
 
 
 class OptedOutColumn(Column):
@@ -37,9 +30,7 @@ class CompanyViewSet(SnippetViewSet):
         "industry",
         "headquarters",
         Column("contact_count", label=_("Contacts"), accessor="contact_count"),
-        ResponsivenessColumn(),
     ]
-    index_view_class = CompanyIndexView
     list_filter = ["industry"]
     # Search uses the model's own search_fields (name, headquarters) through
     # the search backend.

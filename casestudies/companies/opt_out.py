@@ -27,17 +27,9 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext
-from wagtail.log_actions import log
 
 from casestudies.companies.models import CompanyContact
-from casestudies.interviews.models import (
-    Channel,
-    ContactEvent,
-    Direction,
-    EventKind,
-    InterviewRequest,
-    InterviewStatus,
-)
+from casestudies.companies.signals import contact_opted_in, contact_opted_out
 from casestudies.refusals import ActionRefused
 
 SALT = "casestudies.opt-out"
@@ -104,38 +96,17 @@ def _same_person(contact: CompanyContact) -> list[int]:
     return list(CompanyContact.objects.filter(email__iexact=contact.email).values_list("pk", flat=True))
 
 
-def _log_on_requests(ids: list[int], kind: str, summary: str, action: str) -> None:
-    now = timezone.now()
-    requests = InterviewRequest.objects.filter(contact_id__in=ids).exclude(status=InterviewStatus.DRAFT)
-    for request in requests.select_related("contact"):
-        ContactEvent.objects.create(
-            request=request,
-            occurred_at=now,
-            channel=Channel.EMAIL,
-            direction=Direction.IN,
-            kind=kind,
-            who=request.contact.name,
-            summary=summary,
-            # An objection to our mail is the person's business, not the story's.
-            internal=True,
-        )
-        log(request, action)
-
-
 @transaction.atomic
 def record(contact: CompanyContact, reason: str = "") -> bool:
-    """Record the objection (for every contact record with the same address)
-    and log it on their interview requests. False if it was recorded before."""
+    """Record the objection (for every contact record with the same address);
+    the interview requests log it (contact_opted_out). False if it was recorded before."""
     ids = _same_person(contact)
     updated = CompanyContact.objects.filter(pk__in=ids, opted_out_at__isnull=True).update(
         opted_out_at=timezone.now(), opt_out_reason=reason.strip()[:2000]
     )
     if not updated:
         return False
-    summary = gettext("Opted out of emails from us.")
-    if reason.strip():
-        summary += " " + gettext("Reason: %(reason)s") % {"reason": reason.strip()}
-    _log_on_requests(ids, EventKind.OPTED_OUT, summary, "casestudies.interview.opted_out")
+    contact_opted_out.send(sender=CompanyContact, contact_ids=ids, reason=reason.strip())
     return True
 
 
@@ -149,6 +120,5 @@ def withdraw(contact: CompanyContact) -> bool:
     )
     if not updated:
         return False
-    summary = gettext("Took back the objection: emails from us are welcome again.")
-    _log_on_requests(ids, EventKind.OPTED_IN, summary, "casestudies.interview.opted_in")
+    contact_opted_in.send(sender=CompanyContact, contact_ids=ids)
     return True

@@ -27,6 +27,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from casestudies import rows
+from casestudies.interviews import contact_log, statuses
 from casestudies.interviews import states as interview_states
 from casestudies.interviews.models import (
     Answer,
@@ -36,11 +38,6 @@ from casestudies.interviews.models import (
     EventKind,
     InterviewRequest,
     InterviewStatus,
-)
-
-# The request has reached the editors; the contact's page shows the thank-you.
-SUBMITTED_STATUSES = frozenset(
-    {InterviewStatus.SUBMITTED, InterviewStatus.ACCEPTED, InterviewStatus.PUBLISHED}
 )
 
 # One "saved" entry in the contact log per this interval, however often autosave fires.
@@ -92,9 +89,7 @@ def unanswered_question_ids(interview: InterviewRequest) -> set[int]:
 
 
 def editable_question_ids(interview: InterviewRequest) -> set[int]:
-    if interview.status not in interview_states.EDITABLE and not interview_states.late_answer_welcome(
-        interview
-    ):
+    if interview.status not in statuses.EDITABLE and not interview_states.late_answer_welcome(interview):
         return set()
     final = set(
         Answer.objects.filter(question__request=interview, is_final=True).values_list(
@@ -116,8 +111,8 @@ def save_answers(
     Raises AnswersLocked when the request or one of the answers is final, and
     AnswersStale when `page_round` (the page's submission round) is not the current one."""
     with transaction.atomic():
-        locked = InterviewRequest.objects.select_for_update().get(pk=interview.pk)
-        if locked.status not in interview_states.EDITABLE:
+        locked = rows.lock(InterviewRequest, interview.pk)
+        if locked.status not in statuses.EDITABLE:
             raise AnswersLocked()
         if page_round is not None and page_round != submission_round(locked):
             raise AnswersStale()
@@ -151,7 +146,7 @@ def _log_saved(interview: InterviewRequest) -> None:
         request=interview, kind=EventKind.SAVED, occurred_at__gte=now - SAVED_EVENT_INTERVAL
     ).exists()
     if not recent:
-        ContactEvent.objects.create(
+        contact_log.record(
             request=interview,
             occurred_at=now,
             channel=Channel.FORM,

@@ -20,8 +20,10 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from blog.admin_users import admin_url, language_of
 from casestudies.companies import opt_out
 from casestudies.interviews.models import InterviewRequest, OutgoingEmail
+from casestudies.interviews.outbox import relay_email
 
 logger = logging.getLogger("casebook")
 
@@ -79,11 +81,15 @@ BROKER_PAUSE_SECONDS = 15
 _broker_failed_at: dict[str, float] = {}
 
 
+def on_email_due(sender, **message) -> None:
+    """Receiver of blog.signals.email_due: other apps' emails go through the same outbox."""
+    message.pop("signal", None)
+    queue_email(**message)
+
+
 def relay_soon(email_pk: int) -> None:
     """Hand the row to a worker; if the broker is unreachable the beat sweep sends it."""
     from kombu.exceptions import OperationalError
-
-    from casestudies.interviews.tasks import relay_email
 
     broker = str(relay_email.app.conf.broker_url)
     failed_at = _broker_failed_at.get(broker)
@@ -144,8 +150,8 @@ def queue_submission_emails(request: InterviewRequest) -> None:
             key=f"interview:{request.pk}:owner-submitted:{stamp}",
             to=request.owner.email,
             template="owner_submitted",
-            context={**context, "admin_url": admin_url(request)},
-            language=_owner_language(request),
+            context={**context, "admin_url": admin_url("interview_requests:inspect", request.pk)},
+            language=language_of(request.owner),
             request=request,
         )
 
@@ -160,8 +166,13 @@ def queue_owner_notice(request: InterviewRequest, template: str, **extra) -> Non
         key=f"interview:{request.pk}:{template}:{stamp}",
         to=request.owner.email,
         template=template,
-        context={"request": request, "contact": request.contact, "admin_url": admin_url(request), **extra},
-        language=_owner_language(request),
+        context={
+            "request": request,
+            "contact": request.contact,
+            "admin_url": admin_url("interview_requests:inspect", request.pk),
+            **extra,
+        },
+        language=language_of(request.owner),
         request=request,
     )
 
@@ -170,14 +181,3 @@ def queue_last_notice(request: InterviewRequest, raw_token: str) -> None:
     """The notice before a failure case study goes live: the planned date, the
     reply window and a fresh questionnaire link."""
     queue_link_email(request, raw_token, "last_notice")
-
-
-def admin_url(request: InterviewRequest) -> str:
-    from django.urls import reverse
-
-    return f"{settings.WAGTAILADMIN_BASE_URL}{reverse('interview_requests:inspect', args=[request.pk])}"
-
-
-def _owner_language(request: InterviewRequest) -> str:
-    profile = getattr(request.owner, "wagtail_userprofile", None)
-    return (profile and profile.preferred_language) or settings.LANGUAGE_CODE

@@ -21,8 +21,9 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable
 
+from casestudies import partial_dates
 from casestudies.companies.models import Language
-from casestudies.pages.blocks import DatePrecision
+from casestudies.partial_dates import DatePrecision
 
 
 class QuestionSet(ClusterableModel):
@@ -461,9 +462,9 @@ class ContactEvent(models.Model):
     @property
     def date_label(self) -> str:
         """The date as far as it is known, in the active language."""
-        from casestudies.pages.timeline import date_label
-
-        return date_label(self)
+        if self.date_precision == DatePrecision.UNKNOWN:
+            return partial_dates.label(None, DatePrecision.UNKNOWN)
+        return partial_dates.label(timezone.localdate(self.occurred_at), self.date_precision)
 
 
 class ReminderSlot(models.Model):
@@ -495,7 +496,7 @@ class ReminderSlot(models.Model):
 class OutgoingEmail(models.Model):
     """The transactional outbox: written with the change that causes it, relayed
     after commit and by the beat sweep, claimed by one relay at a time and
-    marked sent once (casestudies/tasks.py says what a crash mid-send means)."""
+    marked sent once (casestudies.interviews.outbox says what a crash mid-send means)."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")

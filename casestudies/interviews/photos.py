@@ -14,12 +14,14 @@ whose further frames are previews or depth maps."""
 
 from __future__ import annotations
 
+import datetime
 import io
 import logging
 import warnings
 from dataclasses import dataclass
 
 import pillow_heif
+from celery import shared_task
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
@@ -31,14 +33,16 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from casestudies import rows
+from casestudies.interviews import contact_log, statuses
 from casestudies.interviews import states as interview_states
 from casestudies.interviews.models import (
     Channel,
-    ContactEvent,
     Direction,
     EventKind,
     InterviewPhoto,
     InterviewRequest,
+    ProcessingState,
 )
 
 pillow_heif.register_heif_opener()
@@ -179,11 +183,13 @@ def store_photos(
     interview: InterviewRequest, uploads: list[UploadedFile], *, caption: str, credit: str
 ) -> list[InterviewPhoto]:
     """Clean every upload, then store them all or none, with the consent as shown.
+    A late answer through the last notice's link reopens the request first.
 
     Raises PhotoRejected (naming the file by its position, never by its name)
     before anything is written."""
     if not uploads:
         raise PhotoRejected(_("Please choose at least one photo."))
+    interview_states.reopen_if_late(interview)
     # Counted before anything is decoded, and again under the lock below.
     _check_count(interview.photos.count(), len(uploads))
     cleaned = []
@@ -195,8 +201,8 @@ def store_photos(
                 _("File %(position)s: %(reason)s") % {"position": position, "reason": rejected.message}
             ) from None
     with transaction.atomic():
-        locked = InterviewRequest.objects.select_for_update().get(pk=interview.pk)
-        if locked.status not in interview_states.EDITABLE:
+        locked = rows.lock(InterviewRequest, interview.pk)
+        if locked.status not in statuses.EDITABLE:
             raise PhotoRejected(_("Photos can no longer be added to this interview."))
         _check_count(locked.photos.count(), len(cleaned))
         now = timezone.now()
@@ -217,7 +223,7 @@ def store_photos(
             stored.file.save("photo.jpg", ContentFile(photo.content), save=False)
             stored.save()
             photos.append(stored)
-        ContactEvent.objects.create(
+        contact_log.record(
             request=locked,
             occurred_at=now,
             channel=Channel.FORM,
@@ -264,10 +270,43 @@ def too_many_files_at_once() -> PhotoRejected:
 
 
 def _queue_thumbnails(photo_ids: list[int]) -> None:
-    from casestudies.interviews.tasks import make_photo_thumbnail
-
     for pk in photo_ids:
         try:
             make_photo_thumbnail.delay(pk)
         except Exception:
             logger.exception("Could not queue the thumbnail of photo %s", pk)
+
+
+# Thumbnails, made in the background ---------------------------------------------
+
+SWEEP_BATCH = 100
+
+
+@shared_task(name="casestudies.tasks.make_photo_thumbnail", ignore_result=True)
+def make_photo_thumbnail(pk: int) -> None:
+    photo = InterviewPhoto.objects.filter(pk=pk).select_related("request").first()
+    if photo is None or photo.processing_state == ProcessingState.READY:
+        return  # deleted meanwhile, or a retried task: nothing to do twice
+    try:
+        with photo.file.open("rb") as source:
+            thumbnail = make_thumbnail(source.read())
+    except Exception:
+        logger.exception("Thumbnail of interview photo %s failed", pk)
+        InterviewPhoto.objects.filter(pk=pk).update(processing_state=ProcessingState.FAILED)
+        return
+    photo.thumbnail.save("thumb.jpg", ContentFile(thumbnail), save=False)
+    photo.processing_state = ProcessingState.READY
+    photo.save(update_fields=["thumbnail", "processing_state"])
+
+
+@shared_task(name="casestudies.tasks.make_pending_thumbnails", ignore_result=True)
+def make_pending_thumbnails() -> int:
+    """The beat sweep for thumbnails whose task was never queued (broker down at upload)."""
+    stale = timezone.now() - datetime.timedelta(minutes=2)
+    pending = InterviewPhoto.objects.filter(
+        processing_state=ProcessingState.PENDING, uploaded_at__lte=stale
+    ).values_list("pk", flat=True)[:SWEEP_BATCH]
+    pks = list(pending)
+    for pk in pks:
+        make_photo_thumbnail(pk)
+    return len(pks)

@@ -46,11 +46,11 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from wagtail.log_actions import log
 
+from casestudies import rows
 from casestudies.companies import opt_out
-from casestudies.interviews import emails, tokens
+from casestudies.interviews import contact_log, emails, tokens
 from casestudies.interviews.models import (
     Channel,
-    ContactEvent,
     Direction,
     EventKind,
     InterviewRequest,
@@ -58,10 +58,10 @@ from casestudies.interviews.models import (
     parse_day_list,
 )
 from casestudies.interviews.models import InterviewStatus as S
+from casestudies.interviews.statuses import UNANSWERED
 
 logger = logging.getLogger("casebook")
 
-REMINDABLE = (S.SENT, S.OPENED, S.IN_PROGRESS)
 MIN_GAP = datetime.timedelta(days=2)
 
 # Why a slot was skipped (stored as codes, shown in the reader's language).
@@ -114,7 +114,7 @@ def plan(interview: InterviewRequest) -> list[Slot]:
 
 def due_slots(interview: InterviewRequest, done: set[str], now: datetime.datetime) -> list[Slot]:
     """The planned slots that are due and were neither sent nor skipped, oldest first."""
-    if interview.status not in REMINDABLE or interview.deadline < timezone.localdate(now):
+    if interview.status not in UNANSWERED or interview.deadline < timezone.localdate(now):
         return []
     return [slot for slot in plan(interview) if slot.name not in done and slot.due_at <= now]
 
@@ -124,7 +124,7 @@ def candidates(now: datetime.datetime):
     two queries, however many requests wait."""
     return (
         InterviewRequest.objects.filter(
-            status__in=REMINDABLE,
+            status__in=UNANSWERED,
             sent_at__isnull=False,
             deadline__gte=timezone.localdate(now),
             contact__opted_out_at__isnull=True,
@@ -148,11 +148,7 @@ def send_reminder(interview_pk: int, now: datetime.datetime | None = None) -> bo
     """Send (or skip) the due reminder of one request; True if this call queued an email."""
     now = now or timezone.now()
     with transaction.atomic():
-        interview = (
-            InterviewRequest.objects.select_for_update(of=("self",))
-            .select_related("contact", "company")
-            .get(pk=interview_pk)
-        )
+        interview = rows.lock(InterviewRequest, interview_pk, related=("contact", "company"))
         done = set(ReminderSlot.objects.filter(request=interview).values_list("slot", flat=True))
         due = due_slots(interview, done, now)
         if not due:
@@ -220,7 +216,7 @@ def send_reminder(interview_pk: int, now: datetime.datetime | None = None) -> bo
                 "updated_at",
             ]
         )
-        ContactEvent.objects.create(
+        contact_log.record(
             request=interview,
             occurred_at=now,
             channel=Channel.EMAIL,

@@ -24,10 +24,9 @@ from django.utils import timezone
 from casestudies.companies.models import Industry
 from casestudies.interviews.models import ContactEvent, Direction, EventKind, InterviewRequest
 from casestudies.interviews.models import InterviewStatus as S
+from casestudies.interviews.statuses import ANSWERED, UNANSWERED
 
 ANSWER_KINDS = (EventKind.SUBMITTED, EventKind.REPLY, EventKind.MESSAGE, EventKind.CALL)
-ANSWERED_STATES = frozenset({S.SUBMITTED, S.CHANGES_REQUESTED, S.ACCEPTED, S.PUBLISHED})
-WAITING_STATES = frozenset({S.SENT, S.OPENED, S.IN_PROGRESS})
 
 
 @dataclass
@@ -49,14 +48,14 @@ class Responsiveness:
     def add(self, status: str, sent_at, first_answer) -> None:
         if status == S.DECLINED:
             self.declined += 1
-        elif first_answer is not None or status in ANSWERED_STATES:
+        elif first_answer is not None or status in ANSWERED:
             self.answered += 1
             if first_answer is not None:
                 start, end = timezone.localdate(sent_at), timezone.localdate(first_answer)
                 self.days_to_answer.append(max((end - start).days, 0))
         elif status == S.EXPIRED:
             self.ignored += 1
-        elif status in WAITING_STATES:
+        elif status in UNANSWERED:
             self.waiting += 1
 
 

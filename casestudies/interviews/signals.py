@@ -7,3 +7,8 @@ from django.dispatch import Signal
 # here to turn the accepted answers and photos into a draft CaseStudyPage; a
 # receiver that raises rolls the acceptance back.
 interview_accepted = Signal()
+
+# Sent inside the transaction that records a last notice, with `request`,
+# `event` (its ContactEvent) and `user`. The case-study pages connect here so
+# that a failure draft's timeline tells of the notice.
+last_notice_sent = Signal()

@@ -20,6 +20,7 @@ TransitionNotAllowed and changes nothing."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable
 
 from django.db import transaction
@@ -28,7 +29,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
-from casestudies.interviews import emails, tokens
+from blog.admin_users import name_of
+from casestudies import rows
+from casestudies.interviews import contact_log, emails, tokens
 from casestudies.interviews.models import (
     Answer,
     Channel,
@@ -42,10 +45,9 @@ from casestudies.interviews.models import (
     ReviewState,
 )
 from casestudies.interviews.models import InterviewStatus as S
-from casestudies.interviews.signals import interview_accepted
-from casestudies.pages import drafts as case_study_drafts
-from casestudies.pages.blocks import DatePrecision
-from casestudies.publishing import last_notice as publication
+from casestudies.interviews.signals import interview_accepted, last_notice_sent
+from casestudies.interviews.statuses import EDITABLE, LINK_RESENDABLE, SILENT, notice_counts
+from casestudies.partial_dates import DatePrecision
 from casestudies.refusals import ActionRefused
 
 ALLOWED: dict[str, frozenset[str]] = {
@@ -62,12 +64,6 @@ ALLOWED: dict[str, frozenset[str]] = {
     S.WITHDRAWN: frozenset(),
 }
 
-# The contact may still write answers and upload photos in these.
-EDITABLE = frozenset({S.OPENED, S.IN_PROGRESS, S.CHANGES_REQUESTED})
-# A new questionnaire link may be sent in these.
-LINK_RESENDABLE = frozenset({S.SENT, S.OPENED, S.IN_PROGRESS, S.CHANGES_REQUESTED})
-# Nobody answered (or the answer was no): a failure story, after a last notice.
-SILENT = publication.SILENT
 # A reopened request gets at least this many days from the day it reopened.
 REOPEN_DAYS = 14
 
@@ -119,13 +115,9 @@ def can(request: InterviewRequest, target: str) -> bool:
     return target in allowed_targets(request)
 
 
-def _lock(request: InterviewRequest) -> InterviewRequest:
-    # of=self: the owner is an outer join, which PostgreSQL cannot lock.
-    return (
-        InterviewRequest.objects.select_for_update(of=("self",))
-        .select_related("contact", "owner")
-        .get(pk=request.pk)
-    )
+def lock(request: InterviewRequest) -> InterviewRequest:
+    """The request, locked until the transaction ends, with its contact and owner."""
+    return rows.lock(InterviewRequest, request.pk, related=("contact", "owner"))
 
 
 def _refresh(stale: InterviewRequest, fresh: InterviewRequest) -> InterviewRequest:
@@ -159,27 +151,29 @@ def _transition(
     action: str = "",
 ) -> InterviewRequest:
     with transaction.atomic():
-        locked = _lock(request)
+        locked = lock(request)
         current = locked.status
         if target not in ALLOWED.get(current, ()):
             raise TransitionNotAllowed(current, target)
         now = timezone.now()
-        # The conditional update is what makes "exactly one wins" hold even
-        # where select_for_update is a no-op (SQLite).
-        claimed = InterviewRequest.objects.filter(pk=locked.pk, status=current).update(
-            status=target, status_changed_at=now, updated_at=now
-        )
-        if claimed != 1:
+        if not rows.change_if(
+            InterviewRequest,
+            locked.pk,
+            expected={"status": current},
+            status=target,
+            status_changed_at=now,
+            updated_at=now,
+        ):
             raise TransitionNotAllowed(current, target)
         locked.status, locked.status_changed_at = target, now
         if prepare:
             prepare(locked)
         if extra_fields:
             locked.save(update_fields=list(extra_fields))
-        ContactEvent.objects.create(
+        contact_log.record(
             request=locked,
             occurred_at=now,
-            recorded_by=user if getattr(user, "pk", None) else None,
+            user=user,
             **{"direction": Direction.OUT, **event},
         )
         log(
@@ -191,12 +185,6 @@ def _transition(
         if after:
             after(locked)
     return _refresh(request, locked)
-
-
-def _who(user) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
 
 
 # Editors' transitions -----------------------------------------------------
@@ -220,7 +208,7 @@ def send(request: InterviewRequest, *, user) -> InterviewRequest:
         event={
             "channel": Channel.EMAIL,
             "kind": EventKind.INVITATION,
-            "who": _who(user),
+            "who": name_of(user),
             "summary": gettext("Questionnaire link sent to %(email)s") % {"email": request.contact.email},
         },
         extra_fields=["token_hash", "token_expires_at", "token_revoked", "last_contacted_at", "sent_at"],
@@ -234,7 +222,7 @@ def resend_link(request: InterviewRequest, *, user) -> InterviewRequest:
     if not request.contact.email:
         raise NoEmailAddress()
     with transaction.atomic():
-        locked = _lock(request)
+        locked = lock(request)
         if locked.status not in LINK_RESENDABLE:
             raise ActionRefused(
                 gettext(
@@ -253,13 +241,12 @@ def resend_link(request: InterviewRequest, *, user) -> InterviewRequest:
                 "updated_at",
             ]
         )
-        ContactEvent.objects.create(
+        contact_log.record(
             request=locked,
             channel=Channel.EMAIL,
             direction=Direction.OUT,
             kind=EventKind.REMINDER,
-            who=_who(user),
-            recorded_by=user,
+            user=user,
             summary=gettext("New questionnaire link sent to %(email)s") % {"email": locked.contact.email},
         )
         log(locked, "casestudies.interview.link_resent", user=user)
@@ -311,7 +298,7 @@ def request_changes(
         request,
         S.CHANGES_REQUESTED,
         user=user,
-        event={"channel": Channel.EMAIL, "kind": EventKind.NOTE, "who": _who(user), "summary": message},
+        event={"channel": Channel.EMAIL, "kind": EventKind.NOTE, "who": name_of(user), "summary": message},
         extra_fields=["token_hash", "token_expires_at", "token_revoked"],
         prepare=prepare,
         after=after,
@@ -335,7 +322,7 @@ def accept(request: InterviewRequest, *, user) -> InterviewRequest:
         user=user,
         event={
             "kind": EventKind.STATE_CHANGE,
-            "who": _who(user),
+            "who": name_of(user),
             "internal": True,
             "summary": gettext("Answers accepted"),
         },
@@ -350,7 +337,7 @@ def publish(request: InterviewRequest, *, user) -> InterviewRequest:
         user=user,
         event={
             "kind": EventKind.STATE_CHANGE,
-            "who": _who(user),
+            "who": name_of(user),
             "internal": True,
             "summary": gettext("Interview published"),
         },
@@ -364,7 +351,7 @@ def withdraw(request: InterviewRequest, *, user, reason: str = "") -> InterviewR
         user=user,
         event={
             "kind": EventKind.STATE_CHANGE,
-            "who": _who(user),
+            "who": name_of(user),
             "internal": True,
             "summary": reason or gettext("Interview request withdrawn"),
         },
@@ -392,19 +379,19 @@ def log_contact(
     except that a reply from the contact to an expired or declined request
     reopens it (unless `reopen` is off): a late answer."""
     with transaction.atomic():
-        event = ContactEvent.objects.create(
+        event = contact_log.record(
             request=request,
             channel=channel,
             direction=direction,
             kind=kind,
             summary=summary,
             outcome=outcome,
-            who=who or _who(user),
+            who=who or name_of(user),
             occurred_at=occurred_at or timezone.now(),
             date_precision=date_precision or DatePrecision.DAY,
             internal=internal,
             manual=True,
-            recorded_by=user,
+            user=user,
         )
         log(
             request,
@@ -413,7 +400,7 @@ def log_contact(
             data={"channel": channel, "kind": kind, "event": event.pk},
         )
         late_reply = reopen and kind == EventKind.REPLY and direction == Direction.IN
-        if late_reply and _lock(request).status in SILENT:
+        if late_reply and lock(request).status in SILENT:
             _reopen(request, user=user, channel=channel or Channel.EMAIL, by_contact=False)
     return event
 
@@ -425,7 +412,7 @@ def set_reminder_policy(
     from casestudies.interviews.models import parse_day_list
 
     with transaction.atomic():
-        locked = _lock(request)
+        locked = lock(request)
         if locked.status not in (S.DRAFT, S.SENT, S.OPENED, S.IN_PROGRESS):
             raise ActionRefused(
                 gettext(
@@ -465,7 +452,7 @@ def send_last_notice(
     if by_email and not request.contact.email:
         raise NoEmailAddress()
     with transaction.atomic():
-        locked = _lock(request)
+        locked = lock(request)
         if locked.status not in SILENT:
             raise ActionRefused(
                 gettext(
@@ -498,14 +485,13 @@ def send_last_notice(
             "planned": formats.date_format(planned_publication, "DATE_FORMAT"),
             "until": formats.date_format(reply_until, "DATE_FORMAT"),
         }
-        notice = ContactEvent.objects.create(
+        notice = contact_log.record(
             request=locked,
             occurred_at=now,
             channel=channel,
             direction=Direction.OUT,
             kind=EventKind.LAST_NOTICE,
-            who=_who(user),
-            recorded_by=user if getattr(user, "pk", None) else None,
+            user=user,
             manual=not by_email,
             summary=gettext(
                 "Last notice: we plan to publish the case study on %(planned)s; "
@@ -524,7 +510,7 @@ def send_last_notice(
             },
         )
         # The failure story tells of the notice, too (while it is still a plain draft).
-        case_study_drafts.add_event_to_failure_draft(locked, notice, user=user)
+        last_notice_sent.send(sender=InterviewRequest, request=locked, event=notice, user=user)
         if by_email:
             emails.queue_last_notice(locked, raw)
     return _refresh(request, locked)
@@ -533,7 +519,7 @@ def send_last_notice(
 def late_answer_welcome(request: InterviewRequest) -> bool:
     """Whether the contact may still answer a silent request: its last notice
     invited them to, and their answers reopen it."""
-    return request.status in SILENT and publication.notice_counts(request)
+    return request.status in SILENT and notice_counts(request)
 
 
 def _reopen(request: InterviewRequest, *, user=None, channel: str, by_contact: bool) -> InterviewRequest:
@@ -557,7 +543,7 @@ def _reopen(request: InterviewRequest, *, user=None, channel: str, by_contact: b
             "channel": channel,
             "direction": Direction.IN,
             "kind": EventKind.STATE_CHANGE,
-            "who": request.contact.name if by_contact else _who(user),
+            "who": request.contact.name if by_contact else name_of(user),
             "internal": True,
             "summary": gettext("Answered after the deadline: the request is open again.")
             if by_contact
@@ -576,6 +562,16 @@ def _hold_failure_story(request: InterviewRequest) -> None:
 
     if request.case_study_id:
         Revision.page_revisions.filter(object_id=str(request.case_study_id)).update(approved_go_live_at=None)
+
+
+def reopen_if_late(request: InterviewRequest) -> None:
+    """A late answer through the last notice's link (answers or photos)
+    reopens the request; `request` is refreshed."""
+    if request.status not in EDITABLE and late_answer_welcome(request):
+        # Two tabs answering at once: one reopens, the other finds it open.
+        with contextlib.suppress(TransitionNotAllowed):
+            reopen_by_contact(request)
+        request.refresh_from_db()
 
 
 def reopen_by_contact(request: InterviewRequest) -> InterviewRequest:
@@ -631,7 +627,7 @@ def submit(request: InterviewRequest) -> InterviewRequest:
         emails.queue_submission_emails(locked)
 
     with transaction.atomic():
-        locked = _lock(request)
+        locked = lock(request)
         current = locked.status
         if current in SILENT and late_answer_welcome(locked):
             reopen_by_contact(request)

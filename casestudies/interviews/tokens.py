@@ -31,7 +31,7 @@ from django_ratelimit.core import get_usage
 
 from blog.client_address import address_key
 from casestudies.interviews.models import InterviewRequest, InterviewStatus
-from casestudies.signoff.models import SignOff
+from casestudies.interviews.statuses import LINK_DEAD, notice_counts
 
 logger = logging.getLogger("casebook")
 
@@ -102,9 +102,6 @@ def absolute_url(route: str, **kwargs) -> str:
 
 # The questionnaire ------------------------------------------------------------------
 
-# A token no longer opens anything once the request reached one of these.
-DEAD_STATUSES = frozenset({InterviewStatus.DRAFT, InterviewStatus.EXPIRED, InterviewStatus.WITHDRAWN})
-
 
 def token_expiry(request: InterviewRequest, until: datetime.date | None = None) -> datetime.datetime:
     """The end of `until` (default: the deadline) plus the grace period."""
@@ -133,14 +130,12 @@ def is_usable(request: InterviewRequest, token_hash: str) -> bool:
         given_hash=token_hash,
         expires_at=request.token_expires_at,
         revoked=request.token_revoked,
-    ) and (request.status not in DEAD_STATUSES or _answered_late(request))
+    ) and (request.status not in LINK_DEAD or _answered_late(request))
 
 
 def _answered_late(request: InterviewRequest) -> bool:
     # An expired request opens again only through the link of a last notice
     # that still counts (casestudies.publishing.last_notice); its answers reopen it.
-    from casestudies.publishing.last_notice import notice_counts
-
     return request.status == InterviewStatus.EXPIRED and notice_counts(request)
 
 
@@ -221,39 +216,3 @@ def count_wrong_link(http_request: HttpRequest) -> Limited | None:
 
 def questionnaire_url(raw: str) -> str:
     return absolute_url("interview:start", token=raw)
-
-
-# The company sign-off -------------------------------------------------------------
-
-
-def issue_sign_off_token(sign_off: SignOff) -> str:
-    """A new link for this sign-off (an older one of it stops working); the caller saves."""
-    token = issue(sign_off.deadline)
-    sign_off.token_hash = token.hash
-    sign_off.token_expires_at = token.expires_at
-    sign_off.token_revoked = False
-    return token.raw
-
-
-def sign_off_is_usable(sign_off: SignOff, token_hash: str) -> bool:
-    return still_valid(
-        stored_hash=sign_off.token_hash,
-        given_hash=token_hash,
-        expires_at=sign_off.token_expires_at,
-        revoked=sign_off.token_revoked,
-    )
-
-
-def sign_off_for_token(raw: str) -> SignOff | None:
-    """The sign-off a raw token opens, or None: wrong, expired and revoked look alike."""
-    if not plausible(raw):
-        return None
-    token_hash = hash_token(raw)
-    sign_off = SignOff.objects.filter(token_hash=token_hash).first()
-    if sign_off is None or not sign_off_is_usable(sign_off, token_hash):
-        return None
-    return sign_off
-
-
-def sign_off_url(raw: str) -> str:
-    return absolute_url("interview:signoff_start", token=raw)

@@ -11,20 +11,15 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import dates, formats
+from django.utils import dates
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.images.blocks import ImageBlock
 
 from blog.blocks import story_blocks
-
-
-class DatePrecision(models.TextChoices):
-    DAY = "day", _("Day")
-    MONTH = "month", _("Month")
-    YEAR = "year", _("Year")
-    UNKNOWN = "unknown", _("Unknown")
+from casestudies import partial_dates
+from casestudies.partial_dates import DatePrecision
 
 
 class Channel(models.TextChoices):
@@ -71,13 +66,7 @@ class PartialDateValue(blocks.StructValue):
     @property
     def label(self) -> str:
         value = self.as_date()
-        if value is None:
-            return str(_("Date unknown"))
-        if self.precision == DatePrecision.DAY:
-            return formats.date_format(value, "DATE_FORMAT")
-        if self.precision == DatePrecision.MONTH:
-            return formats.date_format(value, "YEAR_MONTH_FORMAT")
-        return str(value.year)
+        return partial_dates.label(value, self.precision if value else DatePrecision.UNKNOWN)
 
     @property
     def iso(self) -> str:

@@ -29,8 +29,10 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection
 
 from blog.models import Author, Authorship
+from casestudies.interviews import statuses
 from casestudies.interviews.models import InterviewPhoto, InterviewRequest, InterviewStatus, ReviewState
-from casestudies.pages.models import CaseStudyIndexPage, CaseStudyPage, Outcome
+from casestudies.pages.models import CaseStudyIndexPage, CaseStudyPage
+from casestudies.pages.outcomes import Outcome
 from casestudies.refusals import ActionRefused
 
 INTERVIEW_COLLECTION = "Interviews"
@@ -199,6 +201,10 @@ def on_interview_accepted(sender, request: InterviewRequest, user, **kwargs) -> 
     draft_from_accepted_interview(request, user=user)
 
 
+def on_last_notice_sent(sender, request: InterviewRequest, event, user, **kwargs) -> None:
+    add_event_to_failure_draft(request, event, user=user)
+
+
 def on_case_study_published(sender, instance, revision=None, **kwargs) -> None:
     """Publishing the case study closes its accepted interviews as published."""
     from casestudies.interviews import states as interview_states
@@ -246,8 +252,8 @@ def draft_failure_case_study(
     from casestudies.pages import timeline as contact_timeline
 
     with transaction.atomic():
-        locked = interview_states._lock(request)
-        if locked.status not in interview_states.SILENT:
+        locked = interview_states.lock(request)
+        if locked.status not in statuses.SILENT:
             raise ActionRefused(gettext("Only an expired or declined request becomes a failure case study."))
         if locked.case_study_id:
             raise AlreadyHasCaseStudy(locked.case_study)

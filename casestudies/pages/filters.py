@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from blog.models import PageTag, Series
-from casestudies.companies.models import Industry
-from casestudies.pages.models import Outcome, published_companies
+from casestudies.companies.models import Company, Industry
+from casestudies.pages.outcomes import Outcome
 
 FILTER_NAMES = ("outcome", "industry", "company", "series", "year", "tag")
 
@@ -23,9 +23,10 @@ class CaseStudyFilter(django_filters.FilterSet):
     industry = django_filters.ChoiceFilter(
         field_name="company__industry", choices=Industry.choices, label=_("Industry"), empty_label=_("All")
     )
-    # Only companies readers can find a case study of (and a page for).
+    # Only companies readers can find a case study of (and a page for): the
+    # index hands them in (`companies`).
     company = django_filters.ModelChoiceFilter(
-        queryset=lambda request: published_companies(),
+        queryset=Company.objects.none(),
         to_field_name="slug",
         label=_("Company"),
         empty_label=_("All"),
@@ -41,9 +42,13 @@ class CaseStudyFilter(django_filters.FilterSet):
     tag = django_filters.CharFilter(method="filter_tag", widget=forms.HiddenInput)
     year = django_filters.ChoiceFilter(field_name="date__year", label=_("Year"), empty_label=_("All"))
 
-    def __init__(self, data=None, queryset: QuerySet | None = None, *, year_choices=None, **kwargs):
+    def __init__(
+        self, data=None, queryset: QuerySet | None = None, *, companies: QuerySet, year_choices=None, **kwargs
+    ):
         super().__init__(data, queryset=queryset, **kwargs)
         self._unfiltered = queryset
+        self._companies = companies
+        self.filters["company"].queryset = companies
         if year_choices is None:
             # A scan of every case study: done once per request (outcome_counts reuses it).
             years = queryset.dates("date", "year", order="DESC") if queryset is not None else []
@@ -64,7 +69,10 @@ class CaseStudyFilter(django_filters.FilterSet):
         """Per outcome, how many case studies the other active filters leave:
         the numbers a reader sees beside each outcome link."""
         others = CaseStudyFilter(
-            self._without("outcome"), queryset=self._unfiltered, year_choices=self._year_choices
+            self._without("outcome"),
+            queryset=self._unfiltered,
+            companies=self._companies,
+            year_choices=self._year_choices,
         )
         rows = dict(others.qs.order_by().values_list("outcome").annotate(n=Count("pk")))
         selected = self.form.cleaned_data.get("outcome") if self.is_bound else ""

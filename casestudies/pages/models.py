@@ -18,14 +18,12 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from blog.models.pages import PAGE_SIZE, StoryPage, with_listing_data
+from casestudies.companies.models import Company
+from casestudies.pages import guards
 from casestudies.pages.blocks import case_study_blocks
+from casestudies.pages.filters import CaseStudyFilter
+from casestudies.pages.outcomes import Outcome
 from casestudies.pages.renditions import prefetch_renditions_in
-
-
-class Outcome(models.TextChoices):
-    BEST_PRACTICE = "best_practice", _("Best practice")
-    FAILURE = "failure", _("Failure")
-    OPEN = "open", _("Open")
 
 
 class CompanyAPISerializer(serializers.Serializer):
@@ -48,8 +46,6 @@ def published_companies() -> QuerySet:
     """Companies with at least one published case study: the only ones the
     public site names. A company the editors only approached (an interview
     request, no story yet) stays out of sight."""
-    from casestudies.companies.models import Company
-
     return Company.objects.filter(pk__in=CaseStudyPage.objects.live().public().values("company_id"))
 
 
@@ -68,10 +64,10 @@ class CaseStudyIndexPage(Page):
         return CaseStudyPage.objects.live().public().child_of(self).order_by("-date", "-pk")
 
     def get_context(self, request, *args, **kwargs):
-        from casestudies.pages.filters import CaseStudyFilter
-
         context = super().get_context(request, *args, **kwargs)
-        filters = CaseStudyFilter(request.GET or None, queryset=self.case_studies())
+        filters = CaseStudyFilter(
+            request.GET or None, queryset=self.case_studies(), companies=published_companies()
+        )
         page = Paginator(case_study_listing(filters.qs), PAGE_SIZE).get_page(request.GET.get("page"))
         context.update(
             case_studies=page,
@@ -169,13 +165,11 @@ class CaseStudyPage(StoryPage):
         return [row.author for row in rows]
 
     def publish(self, revision, *args, **kwargs):
-        # The last line of the "no surprises" rule (casestudies.publishing.last_notice):
+        # The last line of every publication guard (casestudies.pages.guards):
         # workflow approvals, bulk publishing, scheduled publishing and code
         # all come through here. The admin's own doors refuse earlier, with a
         # message and without saving anything.
-        from casestudies.publishing.last_notice import check_publishable
-
-        check_publishable(revision.as_object())
+        guards.check_publishable(revision.as_object())
         return super().publish(revision, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):

@@ -26,7 +26,8 @@ from django.utils.translation import gettext, ngettext, npgettext
 
 from casestudies.interviews.models import Channel, ContactEvent, Direction, EventKind, InterviewRequest
 from casestudies.pages import blocks
-from casestudies.pages.blocks import DatePrecision, PartialDateBlock, key_figure, partial_date
+from casestudies.pages.blocks import key_figure
+from casestudies.partial_dates import DatePrecision
 
 PUBLIC_KINDS = frozenset(
     {
@@ -82,12 +83,6 @@ def event_date(event: ContactEvent) -> tuple[datetime.date | None, str]:
     if event.date_precision == DatePrecision.UNKNOWN:
         return None, DatePrecision.UNKNOWN
     return timezone.localdate(event.occurred_at), event.date_precision
-
-
-def date_label(event: ContactEvent) -> str:
-    """“9. Januar 2010”, “Januar 2010”, “2010” or “Datum unbekannt”."""
-    value, precision = event_date(event)
-    return PartialDateBlock().to_python(partial_date(value, precision)).label
 
 
 def _offer(request: InterviewRequest) -> str:

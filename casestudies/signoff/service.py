@@ -38,35 +38,30 @@ import logging
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
-from wagtail.models import TaskState, Workflow, WorkflowTask
+from wagtail.models import TaskState, WorkflowTask
 
-from casestudies.interviews import emails, tokens
+from blog.admin_users import admin_url, language_of
+from casestudies import rows
+from casestudies.interviews import contact_log, emails, tokens
 from casestudies.interviews.models import (
     Channel,
-    ContactEvent,
     Direction,
     EventKind,
     InterviewRequest,
-    InterviewStatus,
     OutgoingEmail,
 )
+from casestudies.interviews.statuses import ACCEPTED
 from casestudies.pages.models import CaseStudyPage
 from casestudies.signoff import content as signoff_content
-from casestudies.signoff.models import CompanySignOffTask, SignOff, SignOffStatus
+from casestudies.signoff import links
+from casestudies.signoff.models import SignOff, SignOffStatus
 
 logger = logging.getLogger("casebook")
 
-TASK_NAME = "Freigabe durch das Unternehmen"
-WORKFLOW_NAME = "Redaktionelle Freigabe"
-EDITORS = "Editors"
-# Requests whose answers are in the case study.
-SIGNABLE = (InterviewStatus.ACCEPTED, InterviewStatus.PUBLISHED)
 
 # Wagtail log actions on the page (registered in wagtail_hooks). Approval,
 # flags and overrides are Wagtail's own workflow actions, with a comment.
@@ -87,29 +82,6 @@ class DecisionRefused(Exception):
 # Setup ----------------------------------------------------------------------------------
 
 
-def signoff_task() -> CompanySignOffTask:
-    """The task the data migration created (or a new one, for a database without it)."""
-    task = CompanySignOffTask.objects.filter(name=TASK_NAME).first()
-    if task is None:
-        from django.contrib.auth.models import Group
-
-        task = CompanySignOffTask.objects.create(name=TASK_NAME)
-        task.groups.set(Group.objects.filter(name=EDITORS))
-    return task
-
-
-@transaction.atomic
-def add_to_workflow(workflow: Workflow | None = None) -> CompanySignOffTask:
-    """Put the sign-off first in the workflow: after the author submits,
-    before the editors approve. Does nothing if it is there already."""
-    workflow = workflow or Workflow.objects.get(name=WORKFLOW_NAME)
-    task = signoff_task()
-    if not WorkflowTask.objects.filter(workflow=workflow, task=task).exists():
-        WorkflowTask.objects.filter(workflow=workflow).update(sort_order=F("sort_order") + 1)
-        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
-    return task
-
-
 # Looking things up ---------------------------------------------------------------------
 
 
@@ -118,7 +90,7 @@ def linked_request(page) -> InterviewRequest | None:
     if not isinstance(page, CaseStudyPage):
         return None
     return (
-        InterviewRequest.objects.filter(case_study_id=page.pk, status__in=SIGNABLE)
+        InterviewRequest.objects.filter(case_study_id=page.pk, status__in=ACCEPTED)
         .select_related("contact", "company", "owner")
         .order_by("-status_changed_at", "-pk")
         .first()
@@ -150,8 +122,9 @@ def signing_request(page) -> InterviewRequest | None:
     workflow = page.get_workflow()
     if workflow is None or not workflow.active:
         return None
+    # The sign-off task is a subclass of Wagtail's Task (casestudies.signoff.task).
     has_task = WorkflowTask.objects.filter(
-        workflow=workflow, task__in=CompanySignOffTask.objects.filter(active=True)
+        workflow=workflow, task__active=True, task__companysignofftask__isnull=False
     ).exists()
     return linked_request(page) if has_task else None
 
@@ -172,7 +145,7 @@ def signed_off(page, request: InterviewRequest) -> bool:
     return any(_comparable(snapshot or {}) == wanted for snapshot in decided)
 
 
-def publication_refusal(page) -> str | None:
+def publication_refusal(page, at=None) -> str | None:
     """Why `page` (the content about to go live) may not go live without a new sign-off, or None."""
     request = signing_request(page)
     if request is None or signed_off(page, request):
@@ -183,7 +156,7 @@ def publication_refusal(page) -> str | None:
     ) % {"contact": request.contact.name}
 
 
-def direct_publish_refusal(page) -> str | None:
+def direct_publish_refusal(page, at=None) -> str | None:
     """The Publish button in the editor publishes what is posted, which the
     company has not seen: a page that needs a sign-off goes live through its workflow."""
     request = signing_request(page)
@@ -198,7 +171,7 @@ def direct_publish_refusal(page) -> str | None:
 # Starting the task ---------------------------------------------------------------------
 
 
-def begin(task: CompanySignOffTask, task_state: TaskState, *, user=None) -> TaskState:
+def begin(task, task_state: TaskState, *, user=None) -> TaskState:
     """Called by CompanySignOffTask.start: ask the company, skip, or refuse."""
     revision = task_state.revision
     page = revision.as_object()
@@ -262,17 +235,16 @@ def _request_sign_off(task, task_state, page, request: InterviewRequest, *, user
         if task.reminder_after_days
         else None,
     )
-    raw = tokens.issue_sign_off_token(sign_off)
+    raw = links.issue_token(sign_off)
     sign_off.save()
     contact = request.contact
-    ContactEvent.objects.create(
+    contact_log.record(
         request=request,
         occurred_at=now,
         channel=Channel.EMAIL,
         direction=Direction.OUT,
         kind=EventKind.SIGNOFF_REQUESTED,
-        who=_who(user),
-        recorded_by=user if getattr(user, "pk", None) else None,
+        user=user,
         summary=gettext(
             "Final text of “%(title)s” (revision %(revision)s) sent to %(email)s for sign-off; "
             "reply by %(deadline)s"
@@ -295,7 +267,7 @@ def _request_sign_off(task, task_state, page, request: InterviewRequest, *, user
         key=f"signoff:{sign_off.pk}:request",
         to=contact.email,
         template="signoff_request",
-        context=_contact_context(sign_off, page, url=tokens.sign_off_url(raw)),
+        context=_contact_context(sign_off, page, url=links.url(raw)),
         language=request.language,
         request=request,
         contains_secret=True,
@@ -317,11 +289,11 @@ def _revoke_older_links(page_id: int) -> None:
 def mark_opened(sign_off: SignOff) -> bool:
     """The first time the contact opens the preview (behind the redirect, with a session)."""
     now = timezone.now()
-    if not SignOff.objects.filter(pk=sign_off.pk, opened_at__isnull=True).update(opened_at=now):
+    if not rows.change_if(SignOff, sign_off.pk, expected={"opened_at__isnull": True}, opened_at=now):
         return False
     sign_off.opened_at = now
     with translation.override(settings.LANGUAGE_CODE):
-        ContactEvent.objects.create(
+        contact_log.record(
             request=sign_off.request,
             occurred_at=now,
             channel=Channel.FORM,
@@ -341,7 +313,7 @@ def approve(sign_off: SignOff) -> SignOff:
     with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
         locked, task_state, content = _claim(sign_off, SignOffStatus.APPROVED)
         contact = locked.request.contact
-        ContactEvent.objects.create(
+        contact_log.record(
             request=locked.request,
             occurred_at=locked.decided_at,
             channel=Channel.FORM,
@@ -368,7 +340,7 @@ def flag(sign_off: SignOff, flags: list[dict]) -> SignOff:
     with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
         locked, task_state, content = _claim(sign_off, SignOffStatus.FLAGGED, flags=flags)
         summary = flags_text(flags)
-        ContactEvent.objects.create(
+        contact_log.record(
             request=locked.request,
             occurred_at=locked.decided_at,
             channel=Channel.FORM,
@@ -413,10 +385,8 @@ def flags_text(flags: list[dict]) -> str:
 
 def _claim(sign_off: SignOff, status: str, *, flags: list[dict] | None = None):
     """Lock the sign-off and record the decision; of two decisions exactly one wins."""
-    locked = (
-        SignOff.objects.select_for_update(of=("self",))
-        .select_related("request__contact", "request__company", "request__owner", "revision")
-        .get(pk=sign_off.pk)
+    locked = rows.lock(
+        SignOff, sign_off.pk, related=("request__contact", "request__company", "request__owner", "revision")
     )
     task_state = TaskState.objects.filter(pk=locked.task_state_id).first()
     if (
@@ -439,9 +409,7 @@ def _claim(sign_off: SignOff, status: str, *, flags: list[dict] | None = None):
         "snapshot_sha256": signoff_content.digest(snapshot),
         "flags": flags or [],
     }
-    # The conditional update is what makes "exactly one wins" hold where
-    # select_for_update is a no-op (SQLite).
-    if SignOff.objects.filter(pk=locked.pk, status=SignOffStatus.PENDING).update(**values) != 1:
+    if not rows.change_if(SignOff, locked.pk, expected={"status": SignOffStatus.PENDING}, **values):
         raise DecisionRefused(gettext("This text has already been decided on."))
     for name, value in values.items():
         setattr(locked, name, value)
@@ -482,13 +450,12 @@ def override(task_state: TaskState, *, user, reason: str) -> SignOff:
             sign_off.snapshot = signoff_content.snapshot(content, revision_id=sign_off.revision_number)
             sign_off.snapshot_sha256 = signoff_content.digest(sign_off.snapshot)
         sign_off.save()
-        ContactEvent.objects.create(
+        contact_log.record(
             request=sign_off.request,
             occurred_at=now,
             direction=Direction.OUT,
             kind=EventKind.SIGNOFF_OVERRIDDEN,
-            who=_who(user),
-            recorded_by=user,
+            user=user,
             internal=True,
             summary=reason,
             outcome=gettext("Published without the company's sign-off (deadline %(deadline)s)")
@@ -505,15 +472,18 @@ def on_task_cancelled(sender, instance, user=None, **kwargs) -> None:
     """The workflow was cancelled (or the page published directly): the link dies."""
     with translation.override(settings.LANGUAGE_CODE):
         for sign_off in SignOff.objects.filter(task_state_id=instance.pk, status=SignOffStatus.PENDING):
-            SignOff.objects.filter(pk=sign_off.pk, status=SignOffStatus.PENDING).update(
-                status=SignOffStatus.CANCELLED, token_revoked=True
+            rows.change_if(
+                SignOff,
+                sign_off.pk,
+                expected={"status": SignOffStatus.PENDING},
+                status=SignOffStatus.CANCELLED,
+                token_revoked=True,
             )
-            ContactEvent.objects.create(
-                request_id=sign_off.request_id,
+            contact_log.record(
+                sign_off.request,
                 direction=Direction.OUT,
                 kind=EventKind.NOTE,
-                who=_who(user),
-                recorded_by=user if getattr(user, "pk", None) else None,
+                user=user,
                 internal=True,
                 summary=gettext(
                     "Sign-off request withdrawn: the workflow was cancelled; the link no longer works."
@@ -567,7 +537,7 @@ def send_reminder(pk: int, now: datetime.datetime | None = None) -> bool:
         if OutgoingEmail.objects.filter(key=key).exists():
             return False  # another beat sent it
         if sign_off.opened_at is None:
-            url, secret = tokens.sign_off_url(tokens.issue_sign_off_token(sign_off)), True
+            url, secret = links.url(links.issue_token(sign_off)), True
         else:
             url, secret = tokens.absolute_url("interview:signoff", public_id=sign_off.public_id), False
         page = _page(sign_off)
@@ -584,7 +554,7 @@ def send_reminder(pk: int, now: datetime.datetime | None = None) -> bool:
             return False
         sign_off.reminder_sent_at = now
         sign_off.save(update_fields=["reminder_sent_at", "token_hash", "token_expires_at", "token_revoked"])
-        ContactEvent.objects.create(
+        contact_log.record(
             request=sign_off.request,
             occurred_at=now,
             channel=Channel.EMAIL,
@@ -619,7 +589,7 @@ def mark_overdue(now: datetime.datetime | None = None) -> int:
             sign_off = SignOff.objects.select_related(
                 "request__contact", "request__company", "request__owner"
             ).get(pk=pk)
-            ContactEvent.objects.create(
+            contact_log.record(
                 request=sign_off.request,
                 occurred_at=now,
                 direction=Direction.OUT,
@@ -687,20 +657,15 @@ def _queue_staff_emails(sign_off: SignOff, page, template: str) -> None:
                 "flags_text": flags_text(sign_off.flags),
                 "admin_url": _edit_url(sign_off.page_id),
             },
-            language=_user_language(person),
+            language=language_of(person),
             request=sign_off.request,
         )
 
 
 def _edit_url(page_id: int | None) -> str:
     if page_id is None:
-        return settings.WAGTAILADMIN_BASE_URL + reverse("wagtailadmin_home")
-    return settings.WAGTAILADMIN_BASE_URL + reverse("wagtailadmin_pages:edit", args=[page_id])
-
-
-def _user_language(user) -> str:
-    profile = getattr(user, "wagtail_userprofile", None)
-    return (profile and profile.preferred_language) or settings.LANGUAGE_CODE
+        return admin_url("wagtailadmin_home")
+    return admin_url("wagtailadmin_pages:edit", page_id)
 
 
 # Small helpers ----------------------------------------------------------------------------------
@@ -710,12 +675,6 @@ def _page(sign_off: SignOff):
     if sign_off.page_id is None:
         return None
     return CaseStudyPage.objects.filter(pk=sign_off.page_id).first()
-
-
-def _who(user) -> str:
-    if user is None or not getattr(user, "pk", None):
-        return ""
-    return user.get_full_name() or user.get_username()
 
 
 def _date(value: datetime.date) -> str:

@@ -25,9 +25,8 @@ from django.utils import translation
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from casestudies.interviews import tokens
-from casestudies.interviews.questionnaire.access import grant_sign_off, granted_sign_off
 from casestudies.interviews.questionnaire.views import private_page, unavailable
+from casestudies.signoff import links
 from casestudies.signoff import service as signoffs
 from casestudies.signoff.content import SignOffContent
 from casestudies.signoff.forms import DecisionForm
@@ -37,10 +36,10 @@ from casestudies.signoff.models import SignOff, SignOffStatus
 @private_page
 @require_GET
 def start(request: HttpRequest, token: str) -> HttpResponse:
-    sign_off = tokens.sign_off_for_token(token)
+    sign_off = links.for_token(token)
     if sign_off is None:
         return unavailable(request)
-    grant_sign_off(request, sign_off)
+    links.grant(request, sign_off)
     # "Opened" is recorded behind the redirect, with the session cookie: a
     # mail scanner fetching the link does not count as the contact.
     return redirect("interview:signoff", public_id=sign_off.public_id)
@@ -60,7 +59,7 @@ def same_origin_referrer(view):
 @private_page
 @require_http_methods(["GET", "POST"])
 def review(request: HttpRequest, public_id: str) -> HttpResponse:
-    sign_off = granted_sign_off(request, public_id)
+    sign_off = links.granted(request, public_id)
     if sign_off is None or sign_off.revision is None:
         return unavailable(request)
     with translation.override(sign_off.request.language):

@@ -17,7 +17,7 @@ from wagtail.models import Workflow, WorkflowState
 from blog.models import Author
 from casestudies.interviews import states as interview_states
 from casestudies.models import Answer, CaseStudyPage, InterviewRequest, InterviewStatus, SignOff
-from casestudies.signoff import service as signoffs
+from casestudies.signoff import task as signoff_task
 
 from .factories import InterviewRequestFactory
 
@@ -34,11 +34,11 @@ def editorial_workflow_with_signoff() -> Workflow:
     """The workflow "Redaktionelle Freigabe" with the company sign-off first, then the
     editors' approval. Recreates the groups and the workflow when a
     transactional test flushed what the data migrations had made."""
-    if not Workflow.objects.filter(name=signoffs.WORKFLOW_NAME).exists():
+    if not Workflow.objects.filter(name=signoff_task.WORKFLOW_NAME).exists():
         roles = importlib.import_module("casestudies.migrations.0003_editorial_roles_and_workflow")
         roles.forwards(django_apps, None)
-    workflow = Workflow.objects.get(name=signoffs.WORKFLOW_NAME)
-    signoffs.add_to_workflow(workflow)
+    workflow = Workflow.objects.get(name=signoff_task.WORKFLOW_NAME)
+    signoff_task.add_to_workflow(workflow)
     return workflow
 
 

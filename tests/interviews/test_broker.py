@@ -10,7 +10,7 @@ import time
 import pytest
 from django.core import mail
 
-from casestudies.interviews import tasks
+from casestudies.interviews import outbox
 from casestudies.interviews.emails import queue_email
 from casestudies.models import OutgoingEmail
 from config.celery import app
@@ -61,12 +61,12 @@ def test_the_after_commit_relay_publishes_one_message(real_broker, django_captur
 
     messages = real_broker.lrange("celery", 0, -1)
     assert len(messages) == 1
-    assert json.loads(messages[0])["headers"]["task"] == "casestudies.tasks.relay_email"
+    assert json.loads(messages[0])["headers"]["task"] == "casestudies.outbox.relay_email"
     email.refresh_from_db()
     assert email.status == OutgoingEmail.Status.PENDING and mail.outbox == []
     # No worker took it: the beat sweep sends it, once.
-    tasks.relay_pending_emails.apply()
-    tasks.relay_pending_emails.apply()
+    outbox.relay_pending_emails.apply()
+    outbox.relay_pending_emails.apply()
     assert len(mail.outbox) == 1
 
 
@@ -84,5 +84,5 @@ def test_a_refused_broker_costs_little_time_and_loses_nothing(
     assert elapsed < 3, f"queuing took {elapsed:.1f}s with the broker down"
     email.refresh_from_db()
     assert email.status == OutgoingEmail.Status.PENDING
-    tasks.relay_pending_emails.apply()
+    outbox.relay_pending_emails.apply()
     assert len(mail.outbox) == 1

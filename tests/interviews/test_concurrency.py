@@ -10,8 +10,8 @@ from django.core import mail
 from django.db import connection
 from django.test import Client
 
+from casestudies.interviews import outbox, tokens
 from casestudies.interviews import states as interview_states
-from casestudies.interviews import tasks, tokens
 from casestudies.models import Answer, ContactEvent, InterviewRequest, InterviewStatus, OutgoingEmail
 
 from .factories import InterviewRequestFactory
@@ -60,7 +60,7 @@ def test_two_relays_of_one_email_send_it_once(postgres, transactional_db):
     interview = InterviewRequestFactory()
     email = OutgoingEmail.objects.create(key="race", to="a@b.test", subject="s", text="t", request=interview)
 
-    results = race(2, lambda: tasks.send_outgoing_email(email.pk))
+    results = race(2, lambda: outbox.send_outgoing_email(email.pk))
 
     assert sorted(results) == [False, True]
     assert len(mail.outbox) == 1

@@ -13,8 +13,8 @@ from django.utils import timezone, translation
 from casestudies.interviews import states as interview_states
 from casestudies.models import CaseStudyPage, ContactEvent, InterviewStatus, Outcome
 from casestudies.pages import drafts as case_study_drafts
+from casestudies.pages import guards
 from casestudies.pages import timeline as contact_timeline
-from casestudies.publishing import last_notice as publication
 
 from .factories import InterviewRequestFactory
 from .test_admin import author_user
@@ -155,7 +155,7 @@ def public_index(demo):
 
 def test_the_published_page_escapes_the_log_and_never_shows_internal_notes(client, expired, public_index):
     page = case_study_drafts.draft_failure_case_study(expired, user=expired.owner)
-    with publication.waived():
+    with guards.waived():
         page.get_latest_revision().publish()
 
     html = client.get(CaseStudyPage.objects.get(pk=page.pk).url).content.decode()

@@ -18,8 +18,10 @@ from wagtail.test.utils.form_data import querydict_from_html
 from blog.models import Author
 from casestudies.companies import opt_out
 from casestudies.interviews import states as interview_states
+from casestudies.interviews import statuses
 from casestudies.models import Answer, CaseStudyPage, ContactEvent, InterviewStatus, LastNoticeTask
 from casestudies.pages import drafts as case_study_drafts
+from casestudies.pages import guards
 from casestudies.publishing import last_notice as publication
 
 from .factories import InterviewRequestFactory, UserFactory
@@ -324,7 +326,7 @@ def test_a_direct_publish_is_refused_clearly_and_changes_nothing(
     assert "noch keine letzte Benachrichtigung" in refused.content.decode()
     assert not CaseStudyPage.objects.get(pk=page.pk).live
     # And in code (scheduled publishing, a stale workflow approval).
-    with pytest.raises(publication.PublicationRefused):
+    with pytest.raises(guards.PublicationRefused):
         page.get_latest_revision().publish(user=editor)
     assert not CaseStudyPage.objects.get(pk=page.pk).live
     assert ContactEvent.objects.filter(request=interview).count() == before
@@ -351,7 +353,7 @@ def test_a_notice_from_before_the_request_reopened_and_expired_again_no_longer_c
     interview.refresh_from_db()
 
     assert interview.status == InterviewStatus.EXPIRED
-    assert not publication.notice_counts(interview)
+    assert not statuses.notice_counts(interview)
     assert "noch keine letzte Benachrichtigung" in publication.refusal(page)
 
 

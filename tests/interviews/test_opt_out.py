@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from casestudies.companies import opt_out
-from casestudies.interviews import reminders, tasks
+from casestudies.interviews import outbox, reminders
 from casestudies.interviews import states as interview_states
 from casestudies.interviews.emails import queue_email
 from casestudies.models import Answer, ContactEvent, InterviewStatus, OutgoingEmail
@@ -131,7 +131,7 @@ def test_an_email_queued_before_the_opt_out_is_not_sent(invited):
     opt_out.record(interview.contact)
     mail.outbox.clear()
 
-    assert tasks.send_outgoing_email(email.pk) is False
+    assert outbox.send_outgoing_email(email.pk) is False
 
     email.refresh_from_db()
     assert email.status == "failed" and "widersprochen" in email.last_error

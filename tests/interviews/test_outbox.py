@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from casestudies.interviews import emails, tasks
+from casestudies.interviews import emails, outbox
 from casestudies.interviews.emails import queue_email
 from casestudies.models import OutgoingEmail
 
@@ -32,9 +32,9 @@ def queued(**overrides) -> OutgoingEmail:
 def test_a_relayed_email_is_sent_once_even_if_the_task_runs_twice():
     email = queued()
 
-    tasks.relay_email.apply(args=[email.pk])
-    tasks.relay_email.apply(args=[email.pk])
-    tasks.relay_pending_emails.apply()
+    outbox.relay_email.apply(args=[email.pk])
+    outbox.relay_email.apply(args=[email.pk])
+    outbox.relay_pending_emails.apply()
 
     email.refresh_from_db()
     assert len(mail.outbox) == 1
@@ -54,12 +54,12 @@ def test_a_broker_that_is_down_loses_nothing(django_capture_on_commit_callbacks,
     def broker_down(*args, **kwargs):
         raise ConnectionRefusedError("redis is down")
 
-    monkeypatch.setattr(tasks.relay_email, "delay", broker_down)
+    monkeypatch.setattr(outbox.relay_email, "delay", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
         email = queued()
 
     assert mail.outbox == []
-    assert tasks.relay_pending_emails.apply().get() == 1
+    assert outbox.relay_pending_emails.apply().get() == 1
     email.refresh_from_db()
     assert email.status == "sent"
     assert len(mail.outbox) == 1
@@ -76,7 +76,7 @@ def test_after_the_broker_failed_the_next_emails_are_left_to_the_sweep_for_a_whi
         tries.append(args)
         raise OperationalError("Timeout reading from socket")
 
-    monkeypatch.setattr(tasks.relay_email, "delay", broker_hangs)
+    monkeypatch.setattr(outbox.relay_email, "delay", broker_hangs)
     monkeypatch.setattr(emails, "_broker_failed_at", {})
     with django_capture_on_commit_callbacks(execute=True):
         queued(key="first")
@@ -87,7 +87,7 @@ def test_after_the_broker_failed_the_next_emails_are_left_to_the_sweep_for_a_whi
     with django_capture_on_commit_callbacks(execute=True):
         queued(key="third")
     assert len(tries) == 2, "after the pause the broker is tried again"
-    assert tasks.relay_pending_emails.apply().get() == 3
+    assert outbox.relay_pending_emails.apply().get() == 3
     assert len(mail.outbox) == 3
 
 
@@ -99,19 +99,19 @@ def test_failed_sends_back_off_and_finally_give_up(settings, monkeypatch, time_m
         raise OSError("connection refused")
 
     monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", smtp_down)
-    tasks.relay_email.apply(args=[email.pk])
+    outbox.relay_email.apply(args=[email.pk])
     email.refresh_from_db()
     assert (email.status, email.attempts) == ("pending", 1)
     assert "connection refused" in email.last_error
 
     # Not due yet: the sweep leaves it alone.
-    tasks.relay_pending_emails.apply()
+    outbox.relay_pending_emails.apply()
     email.refresh_from_db()
     assert email.attempts == 1
 
     for _ in range(2):
         time_machine.move_to(timezone.now() + datetime.timedelta(hours=2))
-        tasks.relay_pending_emails.apply()
+        outbox.relay_pending_emails.apply()
     email.refresh_from_db()
     assert (email.status, email.attempts) == ("failed", 3)
 
@@ -119,7 +119,7 @@ def test_failed_sends_back_off_and_finally_give_up(settings, monkeypatch, time_m
 def test_invitation_bodies_are_wiped_once_sent():
     email = queued(contains_secret=True)
 
-    tasks.relay_email.apply(args=[email.pk])
+    outbox.relay_email.apply(args=[email.pk])
 
     email.refresh_from_db()
     assert "https://casebook.example/x/" in mail.outbox[0].body
@@ -139,7 +139,7 @@ def test_user_text_is_escaped_in_html_emails():
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in email.html
 
 
-# A relay claims a row for a lease before it sends (casestudies/tasks.py).
+# A relay claims a row for a lease before it sends (casestudies/interviews/outbox.py).
 
 
 def past_the_lease(settings) -> datetime.datetime:
@@ -148,14 +148,14 @@ def past_the_lease(settings) -> datetime.datetime:
 
 def test_a_relay_leaves_an_email_alone_while_another_holds_its_lease(settings, time_machine):
     email = queued()
-    assert tasks._claim(email.pk) is not None  # another relay, still sending (or dead)
+    assert outbox._claim(email.pk) is not None  # another relay, still sending (or dead)
 
-    assert tasks.relay_email.apply(args=[email.pk]).get() is False
-    assert tasks.relay_pending_emails.apply().get() == 0
+    assert outbox.relay_email.apply(args=[email.pk]).get() is False
+    assert outbox.relay_pending_emails.apply().get() == 0
     assert mail.outbox == []
 
     time_machine.move_to(past_the_lease(settings))
-    assert tasks.relay_pending_emails.apply().get() == 1
+    assert outbox.relay_pending_emails.apply().get() == 1
     email.refresh_from_db()
     assert (email.status, email.attempts, len(mail.outbox)) == ("sent", 2, 1)
 
@@ -171,33 +171,33 @@ def test_a_crash_after_the_server_accepted_sends_again_with_the_same_message_id(
         raise SystemExit("killed between the server's acceptance and the commit")
 
     with monkeypatch.context() as patch:
-        patch.setattr(tasks, "_record_sent", process_dies)
+        patch.setattr(outbox, "_record_sent", process_dies)
         with pytest.raises(SystemExit):
-            tasks.send_outgoing_email(email.pk)
+            outbox.send_outgoing_email(email.pk)
     assert len(mail.outbox) == 1
     email.refresh_from_db()
     assert email.status == "sending"
 
-    tasks.relay_email.apply(args=[email.pk])  # the redelivered task, within the lease
+    outbox.relay_email.apply(args=[email.pk])  # the redelivered task, within the lease
     assert len(mail.outbox) == 1
 
     time_machine.move_to(past_the_lease(settings))
-    tasks.relay_pending_emails.apply()
+    outbox.relay_pending_emails.apply()
     email.refresh_from_db()
     assert (email.status, email.attempts) == ("sent", 2)
     first, second = mail.outbox
     assert first.extra_headers["Message-ID"] == second.extra_headers["Message-ID"]
-    assert first.message()["Message-ID"] == tasks.message_id(email)
+    assert first.message()["Message-ID"] == outbox.message_id(email)
 
 
 def test_an_email_whose_every_attempt_died_is_given_up(settings, time_machine):
     settings.OUTBOX_MAX_ATTEMPTS = 2
     email = queued()
     for _ in range(2):
-        assert tasks._claim(email.pk) is not None
+        assert outbox._claim(email.pk) is not None
         time_machine.move_to(past_the_lease(settings))
 
-    tasks.relay_pending_emails.apply()
+    outbox.relay_pending_emails.apply()
 
     email.refresh_from_db()
     assert (email.status, email.attempts) == ("failed", 2)
@@ -208,9 +208,9 @@ def test_an_email_whose_every_attempt_died_is_given_up(settings, time_machine):
 def test_the_message_id_is_stable_and_does_not_show_the_key():
     email = queued(key="interview:1:invitation:secret-token-hash")
 
-    tasks.relay_email.apply(args=[email.pk])
+    outbox.relay_email.apply(args=[email.pk])
 
     header = mail.outbox[0].message()["Message-ID"]
-    assert header == tasks.message_id(email)
+    assert header == outbox.message_id(email)
     assert header.startswith(f"<outbox.{email.pk}.") and header.endswith("@casebook.test>")
     assert "secret-token-hash" not in header

@@ -24,7 +24,9 @@ from casestudies.models import (
     SignOff,
     SignOffStatus,
 )
+from casestudies.signoff import links as signoff_links
 from casestudies.signoff import service as signoffs
+from casestudies.signoff import task as signoff_task
 from tests.casestudies.factories import make_case_study
 
 from .signoff_helpers import (
@@ -97,7 +99,7 @@ def test_the_task_is_in_the_workflow_before_the_editors_approval(workflow):
     assert tasks[0].reply_days == 7
     assert list(tasks[0].groups.values_list("name", flat=True)) == ["Editors"]
     # Idempotent.
-    signoffs.add_to_workflow(workflow)
+    signoff_task.add_to_workflow(workflow)
     assert workflow.tasks.count() == len(tasks)
 
 
@@ -291,8 +293,8 @@ def test_one_reminder_then_the_deadline_then_an_editor_overrides_with_a_reason(
     [reminder] = mail.outbox
     assert reminder.subject.startswith("Erinnerung")
     # Never opened: the reminder carries a fresh link, the old one dies.
-    assert tokens.sign_off_for_token(signoff_link().rstrip("/").rsplit("/", 1)[-1]) == sign_off
-    assert tokens.sign_off_for_token(old_link.rstrip("/").rsplit("/", 1)[-1]) is None
+    assert signoff_links.for_token(signoff_link().rstrip("/").rsplit("/", 1)[-1]) == sign_off
+    assert signoff_links.for_token(old_link.rstrip("/").rsplit("/", 1)[-1]) is None
     assert OutgoingEmail.objects.filter(key=f"signoff:{sign_off.pk}:reminder").count() == 1
     assert len(events(interview, EventKind.SIGNOFF_REMINDER)) == 1
 
@@ -616,7 +618,7 @@ def test_text_the_company_approved_still_goes_live_only_through_the_workflow(cli
 
 
 def test_only_the_text_the_company_approved_can_go_live(client, study, people):
-    from casestudies.publishing.last_notice import PublicationRefused
+    from casestudies.pages.guards import PublicationRefused
 
     interview, page = study
     # Before the company decided: no way live, not even from code or a schedule.

@@ -17,9 +17,8 @@ from casestudies.interviews import funnel
 from casestudies.interviews.admin import visibility
 from casestudies.interviews.models import InterviewRequest
 from casestudies.interviews.models import InterviewStatus as S
+from casestudies.interviews.statuses import AWAITING_CONTACT
 
-# Requests that still wait for the contact: the ones a deadline matters for.
-WAITING = (S.SENT, S.OPENED, S.IN_PROGRESS, S.CHANGES_REQUESTED)
 DUE_WITHIN_DAYS = 7
 
 
@@ -38,12 +37,12 @@ class DeadlineFilter(django_filters.ChoiceFilter):
         today = timezone.localdate()
         if value == "due":
             return queryset.filter(
-                status__in=WAITING,
+                status__in=AWAITING_CONTACT,
                 deadline__gte=today,
                 deadline__lte=today + datetime.timedelta(days=DUE_WITHIN_DAYS),
             )
         if value == "over":
-            return queryset.filter(status__in=(*WAITING, S.EXPIRED), deadline__lt=today)
+            return queryset.filter(status__in=(*AWAITING_CONTACT, S.EXPIRED), deadline__lt=today)
         return queryset
 
 

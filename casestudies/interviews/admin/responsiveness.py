@@ -1,7 +1,11 @@
 """Responsiveness in the admin: a dashboard panel (per industry, and the
 companies asked most often) and a column of the company listing. Both cost
 one query however many companies and requests there are
-(casestudies.interviews.responsiveness)."""
+(casestudies.interviews.responsiveness).
+
+The company listing itself is the companies' (casestudies.companies.admin);
+the column is added here because it reads interview requests, which the
+companies below them know nothing of."""
 
 from __future__ import annotations
 
@@ -9,7 +13,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column
+from wagtail.snippets.views.snippets import IndexView
 
+from casestudies.companies import admin as company_admin
 from casestudies.interviews import responsiveness
 from casestudies.interviews.admin.visibility import sees_all
 
@@ -55,3 +61,18 @@ def with_responsiveness(companies) -> list:
     for company in companies:
         company.responsiveness = report.companies.get(company.pk) or responsiveness.Responsiveness()
     return companies
+
+
+class CompanyIndexView(IndexView):
+    def get_table(self, object_list):
+        # How each listed company answers: one query for the whole page.
+        return super().get_table(with_responsiveness(object_list))
+
+
+class CompanyViewSet(company_admin.CompanyViewSet):
+    list_display = [*company_admin.CompanyViewSet.list_display, ResponsivenessColumn()]
+    index_view_class = CompanyIndexView
+
+
+class CompanyViewSetGroup(company_admin.CompanyViewSetGroup):
+    items = (CompanyViewSet, company_admin.CompanyContactViewSet)

@@ -23,7 +23,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from casestudies.companies import opt_out
-from casestudies.interviews import funnel, reminders
+from casestudies.interviews import funnel, reminders, statuses
 from casestudies.interviews import states as interview_states
 from casestudies.interviews.admin.listing import FunnelColumn, InterviewRequestFilterSet
 from casestudies.interviews.admin.visibility import visible_requests
@@ -38,9 +38,7 @@ from casestudies.interviews.models import (
     QuestionSet,
     validate_day_list,
 )
-from casestudies.pages import drafts as case_study_drafts
-from casestudies.pages.blocks import DatePrecision
-from casestudies.publishing import last_notice as publication
+from casestudies.partial_dates import DatePrecision
 
 
 class VisibleOnly:
@@ -117,8 +115,8 @@ class InspectView(VisibleOnly, generic.InspectView):
             ],
             opted_out=opt_out.explain(objector) if objector else "",
             reminder_schedule=reminders.schedule(interview),
-            notice_counts=publication.notice_counts(interview),
-            publishable_from=publication.publishable_from(interview),
+            notice_counts=statuses.notice_counts(interview),
+            publishable_from=statuses.publishable_from(interview),
         )
         return context
 
@@ -174,7 +172,7 @@ class LogContactForm(forms.Form):
 
     def __init__(self, *args, interview: InterviewRequest, **kwargs):
         super().__init__(*args, **kwargs)
-        if interview.status not in interview_states.SILENT:
+        if interview.status not in statuses.SILENT:
             del self.fields["reopen"]
 
     def clean(self):
@@ -327,7 +325,7 @@ ACTIONS: dict[str, Action] = {
     "resend": Action(
         _("Send a new link"),
         lambda interview, user, data: interview_states.resend_link(interview, user=user),
-        allowed_in=interview_states.LINK_RESENDABLE,
+        allowed_in=statuses.LINK_RESENDABLE,
         done=_("A new link is on its way; the old one no longer works."),
     ),
     "log": Action(
@@ -356,20 +354,10 @@ ACTIONS: dict[str, Action] = {
         form_class=ReminderPolicyForm,
         done=_("Reminders changed. Those already sent or skipped stay as they were."),
     ),
-    "failure_draft": Action(
-        _("Create failure case study"),
-        lambda interview, user, data: case_study_drafts.draft_failure_case_study(interview, user=user),
-        allowed_in=interview_states.SILENT,
-        condition=lambda interview: interview.case_study_id is None,
-        done=_(
-            "A draft failure case study is ready, with the timeline and key figures from the contact log. "
-            "Edit it; before it can go live, send the contact a last notice."
-        ),
-    ),
     "notice": Action(
         _("Send last notice"),
         lambda interview, user, data: interview_states.send_last_notice(interview, user=user, **data),
-        allowed_in=interview_states.SILENT,
+        allowed_in=statuses.SILENT,
         form_class=LastNoticeForm,
         done=last_notice_done,
     ),
@@ -381,6 +369,15 @@ ACTIONS: dict[str, Action] = {
         done=_("Withdrawn; the questionnaire link no longer works."),
     ),
 }
+
+
+def add_action(name: str, action: Action, *, before: str) -> None:
+    """Another part of the app offers an action on the request page, shown
+    before the action `before` (the failure draft: casestudies.pages.admin)."""
+    items = list(ACTIONS.items())
+    items.insert(list(ACTIONS).index(before), (name, action))
+    ACTIONS.clear()
+    ACTIONS.update(items)
 
 
 @require_admin_access

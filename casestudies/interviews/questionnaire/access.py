@@ -15,13 +15,11 @@ from django.http import HttpRequest
 
 from casestudies.interviews import tokens
 from casestudies.interviews.models import InterviewRequest
-from casestudies.signoff.models import SignOff
 
 SESSION_KEY = "casestudies.interviews"
-SIGN_OFF_SESSION_KEY = "casestudies.signoff.service"
 
 
-def _grant(http_request: HttpRequest, key: str, public_id: str, token_hash: str) -> None:
+def grant_in_session(http_request: HttpRequest, key: str, public_id: str, token_hash: str) -> None:
     granted = dict(http_request.session.get(key, {}))
     granted[public_id] = token_hash
     # A new session id when access is granted: no fixation of a planted cookie.
@@ -29,12 +27,12 @@ def _grant(http_request: HttpRequest, key: str, public_id: str, token_hash: str)
     http_request.session[key] = granted
 
 
-def _granted_hash(http_request: HttpRequest, key: str, public_id: str) -> str | None:
+def granted_hash(http_request: HttpRequest, key: str, public_id: str) -> str | None:
     return http_request.session.get(key, {}).get(public_id)
 
 
 def grant(http_request: HttpRequest, interview: InterviewRequest) -> None:
-    _grant(http_request, SESSION_KEY, interview.public_id, interview.token_hash)
+    grant_in_session(http_request, SESSION_KEY, interview.public_id, interview.token_hash)
 
 
 def granted_public_id(http_request: HttpRequest, raw_token: str) -> str | None:
@@ -54,7 +52,7 @@ def granted_public_id(http_request: HttpRequest, raw_token: str) -> str | None:
 
 def granted_request(http_request: HttpRequest, public_id: str) -> InterviewRequest | None:
     """The request this session may open, or None (also when its token died since)."""
-    token_hash = _granted_hash(http_request, SESSION_KEY, public_id)
+    token_hash = granted_hash(http_request, SESSION_KEY, public_id)
     if not token_hash:
         return None
     interview = (
@@ -63,22 +61,3 @@ def granted_request(http_request: HttpRequest, public_id: str) -> InterviewReque
     if interview is None or not tokens.is_usable(interview, token_hash):
         return None
     return interview
-
-
-def grant_sign_off(http_request: HttpRequest, sign_off: SignOff) -> None:
-    _grant(http_request, SIGN_OFF_SESSION_KEY, sign_off.public_id, sign_off.token_hash)
-
-
-def granted_sign_off(http_request: HttpRequest, public_id: str) -> SignOff | None:
-    """The sign-off this session may open, or None (also when its link died since)."""
-    token_hash = _granted_hash(http_request, SIGN_OFF_SESSION_KEY, public_id)
-    if not token_hash:
-        return None
-    sign_off = (
-        SignOff.objects.select_related("request__company", "request__contact", "revision")
-        .filter(public_id=public_id)
-        .first()
-    )
-    if sign_off is None or not tokens.sign_off_is_usable(sign_off, token_hash):
-        return None
-    return sign_off

@@ -29,7 +29,7 @@ from django.views import csrf as django_csrf
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from casestudies.interviews import answers, photos, tokens
+from casestudies.interviews import answers, photos, statuses, tokens
 from casestudies.interviews import states as interview_states
 from casestudies.interviews.models import InterviewRequest
 from casestudies.interviews.models import InterviewStatus as S
@@ -217,16 +217,7 @@ def _answers_form(interview: InterviewRequest, data=None) -> AnswersForm:
 def _can_answer(interview: InterviewRequest) -> bool:
     # A silent request whose last notice invites an answer is answerable too:
     # the first answer reopens it.
-    return interview.status in interview_states.EDITABLE or interview_states.late_answer_welcome(interview)
-
-
-def _reopen_if_late(interview: InterviewRequest) -> None:
-    """A late answer through the last notice's link reopens the request."""
-    if interview.status not in interview_states.EDITABLE and interview_states.late_answer_welcome(interview):
-        # Two tabs answering at once: one reopens, the other finds it open.
-        with contextlib.suppress(interview_states.TransitionNotAllowed):
-            interview_states.reopen_by_contact(interview)
-        interview.refresh_from_db()
+    return interview.status in statuses.EDITABLE or interview_states.late_answer_welcome(interview)
 
 
 def _form_showing(interview: InterviewRequest, posted: AnswersForm, names=None) -> AnswersForm:
@@ -278,7 +269,7 @@ def _posted_differs_from_stored(interview: InterviewRequest, data) -> bool:
 def _closed(request, interview: InterviewRequest) -> HttpResponse:
     """A form posted after the answers were submitted (a double click, a replay, an old tab) or declined."""
     interview.refresh_from_db()
-    if interview.status in answers.SUBMITTED_STATUSES:
+    if interview.status in statuses.SUBMITTED:
         if not _posted_differs_from_stored(interview, request.POST):
             # The same answers again: they are in. Show the thank-you page.
             return redirect("interview:questionnaire", public_id=interview.public_id)
@@ -321,8 +312,8 @@ def questionnaire(request: HttpRequest, interview: InterviewRequest) -> HttpResp
             with contextlib.suppress(interview_states.TransitionNotAllowed):
                 interview_states.mark_opened(interview)
         return _page(request, interview, _answers_form(interview))
-    _reopen_if_late(interview)
-    if interview.status not in interview_states.EDITABLE:
+    interview_states.reopen_if_late(interview)
+    if interview.status not in statuses.EDITABLE:
         return _closed(request, interview)
     posted = _answers_form(interview, request.POST)
     posted.is_valid()
@@ -378,7 +369,7 @@ def autosave(request: HttpRequest, interview: InterviewRequest) -> JsonResponse:
     question = next((q for q in _questions(interview) if q.pk == question_id), None)
     if question is None:
         return JsonResponse({"ok": False, "message": gettext("Not saved.")}, status=400)
-    _reopen_if_late(interview)
+    interview_states.reopen_if_late(interview)
     form = _answers_form(interview, {field_name(question): request.POST.get("text", "")})
     form.is_valid()
     if field_name(question) in form.errors:
@@ -426,7 +417,6 @@ def upload_photos(request: HttpRequest, interview: InterviewRequest) -> HttpResp
     form = _answers_form(interview)
     if not upload_form.is_valid():
         return _page(request, interview, form, status=400, upload_form=upload_form)
-    _reopen_if_late(interview)
     try:
         stored = photos.store_photos(
             interview,

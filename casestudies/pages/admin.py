@@ -1,13 +1,16 @@
-"""The admin's doors to publishing a page, held shut for a failure case study
-whose contact has not had a last notice or whose reply window is still open
-(casestudies.publishing.last_notice holds the rule; the workflow step is
-models.workflow.LastNoticeTask), and for a case study whose company signs off
-its text (casestudies.signoff.service): that one goes live through its workflow.
+"""The admin's doors to publishing a case study, held shut while a
+publication guard (casestudies.pages.guards) refuses it: for a failure case
+study whose contact has not had a last notice or whose reply window is still
+open (casestudies.publishing), and for a case study whose company signs off
+its text (casestudies.signoff): that one goes live through its workflow.
 
 - The page editor shows the reason where the Publish button was.
 - A publish request to the editor (a stale page, a crafted form) is refused
   with the reason before anything is saved.
-- Bulk publishing from a page listing is refused with the reason."""
+- Bulk publishing from a page listing is refused with the reason.
+
+It also adds the failure draft to the actions of an interview request's page:
+the draft is a page, made from the request's contact log."""
 
 from __future__ import annotations
 
@@ -22,9 +25,10 @@ from wagtail.admin import messages
 from wagtail.admin.action_menu import ActionMenuItem
 from wagtail.admin.utils import get_valid_next_url_from_request
 
+from casestudies.interviews import statuses
+from casestudies.interviews.admin.views import Action, add_action
+from casestudies.pages import drafts, guards
 from casestudies.pages.models import CaseStudyPage
-from casestudies.publishing import last_notice as publication
-from casestudies.signoff import service as signoffs
 
 _GO_LIVE = forms.DateTimeField(
     required=False, input_formats=["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S"]
@@ -52,9 +56,7 @@ def refuse_early_publication(http_request, page):
     page = page.specific
     if not isinstance(page, CaseStudyPage):
         return None
-    reason = publication.refusal(
-        page, at=_requested_go_live(http_request)
-    ) or signoffs.direct_publish_refusal(page)
+    reason = guards.direct_publish_refusal(page, at=_requested_go_live(http_request))
     if reason is None:
         return None
     messages.error(http_request, reason)
@@ -87,7 +89,7 @@ def explain_in_action_menu(menu_items, http_request, context):
     publish = [item for item in menu_items if item.name == "action-publish"]
     if not publish:
         return
-    reason = publication.refusal(page) or signoffs.direct_publish_refusal(page)
+    reason = guards.direct_publish_refusal(page)
     if reason is None:
         return
     position = menu_items.index(publish[0])
@@ -103,10 +105,27 @@ def refuse_bulk_publication(http_request, action_type, objects, action):
         specific = page.specific
         # Bulk publishing publishes each page's newest revision: judge that.
         newest = specific.get_latest_revision_as_object() if isinstance(specific, CaseStudyPage) else None
-        if newest is not None and (reason := publication.refusal(newest)):
+        if newest is not None and (reason := guards.refusal(newest)):
             refusals.append(f"{specific.title}: {reason}")
     if not refusals:
         return None
     for refusal in refusals:
         messages.error(http_request, refusal)
     return redirect(get_valid_next_url_from_request(http_request) or reverse("wagtailadmin_explore_root"))
+
+
+# The interview request's page offers the failure story of a silent request.
+add_action(
+    "failure_draft",
+    Action(
+        _("Create failure case study"),
+        lambda interview, user, data: drafts.draft_failure_case_study(interview, user=user),
+        allowed_in=statuses.SILENT,
+        condition=lambda interview: interview.case_study_id is None,
+        done=_(
+            "A draft failure case study is ready, with the timeline and key figures from the contact log. "
+            "Edit it; before it can go live, send the contact a last notice."
+        ),
+    ),
+    before="notice",
+)

@@ -1,0 +1,181 @@
+"""The outbox: emails written in the transaction that decides them, and
+relayed after commit (relay_email) or by the beat sweep
+(relay_pending_emails), each row claimed for a lease so that it is sent at
+least once and, short of a crash mid-send, once."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import logging
+from email.utils import parseaddr
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db.models import F
+from django.utils import timezone
+
+from casestudies.companies import opt_out
+from casestudies.interviews.models import OutgoingEmail
+
+logger = logging.getLogger("casebook")
+
+SWEEP_BATCH = 100
+# How often a relay that found its row held by another attempt looks again.
+RELAY_LEASE_RETRIES = 3
+
+
+def backoff(attempts: int) -> datetime.timedelta:
+    """1, 2, 4, ... minutes, at most an hour between attempts."""
+    return datetime.timedelta(minutes=min(2 ** max(attempts - 1, 0), 60))
+
+
+def message_id(email: OutgoingEmail) -> str:
+    """The same Message-ID for every attempt at one outbox row: should a crash
+    ever make it go out twice, mail clients that deduplicate show it once."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "casebook.invalid"
+    # A digest of the key: an invitation's key holds its token's hash.
+    return f"<outbox.{email.pk}.{hashlib.sha256(email.key.encode()).hexdigest()[:20]}@{domain}>"
+
+
+def send_outgoing_email(pk: int) -> bool:
+    """Send one outbox row if it is due and no other relay holds it; True if this call sent it.
+
+    Three steps, none of them inside a transaction that waits on the mail server:
+
+    1. Claim: one conditional UPDATE, committed at once, moves the row to
+       "sending" for a lease (OUTBOX_SEND_LEASE_SECONDS). Of two relays of
+       one row (the after-commit task, its redelivery, the beat sweep, two
+       beats) exactly one claims it, on SQLite as well; the others leave it
+       alone until the lease runs out.
+    2. Send.
+    3. Mark it sent (its secret body wiped), or pending again with backoff,
+       or failed after OUTBOX_MAX_ATTEMPTS.
+
+    A process that dies during step 2 (killed, out of memory, machine lost)
+    leaves the row "sending"; when the lease ends the sweep claims it again
+    and sends it. If it died after the mail server accepted the message and
+    before step 3, that second send is a duplicate. No outbox can avoid both
+    that and a lost email (the server's "accepted" and our commit cannot be
+    one atomic step); we choose at least once, because a lost invitation
+    silently breaks an interview, and a failure story would claim a link
+    was sent, while a duplicate costs an extra email, and carries the same
+    Message-ID. The lease must outlast any send: EMAIL_TIMEOUT bounds each
+    step of an SMTP conversation."""
+    email = _claim(pk)
+    if email is None:
+        return False
+    if (contact := opt_out.opted_out_contact(email.to)) is not None:
+        # Queued before the contact opted out: it stays unsent.
+        OutgoingEmail.objects.filter(pk=email.pk).update(
+            status=OutgoingEmail.Status.FAILED, last_error=opt_out.explain(contact)[:2000]
+        )
+        return False
+    headers = {"Message-ID": message_id(email)}
+    if email.unsubscribe_url:
+        headers |= {
+            "List-Unsubscribe": f"<{email.unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+    message = EmailMultiAlternatives(
+        email.subject, email.text, settings.DEFAULT_FROM_EMAIL, [email.to], headers=headers
+    )
+    if email.html:
+        message.attach_alternative(email.html, "text/html")
+    try:
+        message.send()
+    except Exception as error:
+        _record_failure(email, error)
+        return False
+    _record_sent(email)
+    return True
+
+
+def _claim(pk: int) -> OutgoingEmail | None:
+    now = timezone.now()
+    lease_end = now + datetime.timedelta(seconds=settings.OUTBOX_SEND_LEASE_SECONDS)
+    claimed = OutgoingEmail.objects.filter(
+        pk=pk,
+        status__in=[OutgoingEmail.Status.PENDING, OutgoingEmail.Status.SENDING],
+        next_attempt_at__lte=now,
+        attempts__lt=settings.OUTBOX_MAX_ATTEMPTS,
+    ).update(status=OutgoingEmail.Status.SENDING, attempts=F("attempts") + 1, next_attempt_at=lease_end)
+    if not claimed:
+        return None
+    email = OutgoingEmail.objects.get(pk=pk)
+    if email.attempts > 1 and not email.last_error:
+        logger.warning("Outgoing email %s: the last attempt ended without a result; sending again", email.key)
+    return email
+
+
+def _record_failure(email: OutgoingEmail, error: Exception) -> None:
+    now = timezone.now()
+    fields = {"last_error": f"{type(error).__name__}: {error}"[:2000]}
+    if email.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+        fields["status"] = OutgoingEmail.Status.FAILED
+        logger.error("Giving up on outgoing email %s after %s attempts", email.key, email.attempts)
+    else:
+        fields |= {"status": OutgoingEmail.Status.PENDING, "next_attempt_at": now + backoff(email.attempts)}
+    # Only while the claim is still ours: after its lease another relay may hold the row.
+    OutgoingEmail.objects.filter(
+        pk=email.pk, status=OutgoingEmail.Status.SENDING, attempts=email.attempts
+    ).update(**fields)
+
+
+def _record_sent(email: OutgoingEmail) -> None:
+    now = timezone.now()
+    if now > email.next_attempt_at:
+        logger.warning("Outgoing email %s was sent after its lease ran out: it may go out twice", email.key)
+    fields = {"status": OutgoingEmail.Status.SENT, "sent_at": now, "last_error": ""}
+    if email.contains_secret:
+        fields |= {"text": "", "html": ""}
+    # Whoever holds the row now: it has gone out, nobody may send it again.
+    OutgoingEmail.objects.filter(pk=email.pk).exclude(status=OutgoingEmail.Status.SENT).update(**fields)
+
+
+def lease_left(pk: int) -> float | None:
+    """Seconds until another relay may claim the row, if a relay holds it now."""
+    lease_end = (
+        OutgoingEmail.objects.filter(pk=pk, status=OutgoingEmail.Status.SENDING)
+        .values_list("next_attempt_at", flat=True)
+        .first()
+    )
+    if lease_end is None:
+        return None
+    left = (lease_end - timezone.now()).total_seconds()
+    return left if left > 0 else None
+
+
+@shared_task(bind=True, name="casestudies.tasks.relay_email", ignore_result=True)
+def relay_email(self, pk: int) -> bool:
+    if send_outgoing_email(pk):
+        return True
+    left = lease_left(pk)
+    if left is not None and not self.request.is_eager and self.request.retries < RELAY_LEASE_RETRIES:
+        # Another attempt holds the row: a relay still sending it, or one
+        # whose process died (this task is then its redelivery). Look again
+        # when that lease ends, instead of waiting for the next sweep.
+        raise self.retry(countdown=left + 1, max_retries=RELAY_LEASE_RETRIES)
+    return False
+
+
+@shared_task(name="casestudies.tasks.relay_pending_emails", ignore_result=True)
+def relay_pending_emails() -> int:
+    """The beat sweep: everything due, whatever happened to its first relay,
+    including rows whose relay died mid-send (their lease ran out)."""
+    now = timezone.now()
+    gave_up = OutgoingEmail.objects.filter(
+        status=OutgoingEmail.Status.SENDING,
+        next_attempt_at__lte=now,
+        attempts__gte=settings.OUTBOX_MAX_ATTEMPTS,
+    ).update(
+        status=OutgoingEmail.Status.FAILED,
+        last_error="The last attempt ended without a result (its process died).",
+    )
+    if gave_up:
+        logger.error("Gave up on %s outgoing email(s) whose last attempt never finished", gave_up)
+    due = OutgoingEmail.objects.filter(
+        status__in=[OutgoingEmail.Status.PENDING, OutgoingEmail.Status.SENDING], next_attempt_at__lte=now
+    ).values_list("pk", flat=True)[:SWEEP_BATCH]
+    return sum(send_outgoing_email(pk) for pk in list(due))
