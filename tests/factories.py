@@ -1,5 +1,6 @@
 """Factories for the blog: authors, series, images and published articles.
-(Other parts of the site keep their factories in their own modules.)"""
+AuthorFactory is the only one in the tests: case studies use it too. (Other
+parts of the site keep their own factories in their own modules.)"""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""Test data for case studies: companies, images, the index and case studies."""
+"""Test data for case studies: companies and their contacts, images, the index
+and case studies. CompanyFactory and CompanyContactFactory are the only ones in
+the tests (interview requests use them too); authors come from tests.factories."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from wagtail.images.tests.utils import get_test_image_file
 
 from blog.models import Author, Authorship, HomePage
 from casestudies.models import CaseStudyIndexPage, CaseStudyPage, Company, CompanyContact, Industry, Outcome
+from tests.factories import AuthorFactory
 
 _counter = itertools.count(1)
 
@@ -19,7 +22,6 @@ _counter = itertools.count(1)
 class CompanyFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Company
-        django_get_or_create = ("slug",)
 
     name = factory.Sequence(lambda n: f"Firma {n}")
     slug = factory.Sequence(lambda n: f"firma-{n}")
@@ -32,17 +34,10 @@ class CompanyContactFactory(factory.django.DjangoModelFactory):
         model = CompanyContact
 
     company = factory.SubFactory(CompanyFactory)
-    name = "Kontakt"
+    name = "Dana Beispiel"
     role = "Head of Social Media"
-    email = factory.Sequence(lambda n: f"kontakt{n}@example.test")
-
-
-class AuthorFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Author
-
-    name = factory.Sequence(lambda n: f"Autorin {n}")
-    slug = factory.Sequence(lambda n: f"autorin-{n}")
+    email = factory.Sequence(lambda n: f"contact{n}@company.test")
+    language = "de"
 
 
 def make_image(title: str = "Bild"):

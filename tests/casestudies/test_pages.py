@@ -1,8 +1,9 @@
 import pytest
 
 from blog.models import Authorship
+from tests.factories import AuthorFactory
 
-from .factories import AuthorFactory, make_case_study
+from .factories import make_case_study
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,5 @@
-"""Factories for interview requests and what hangs off them."""
+"""Factories for interview requests and what hangs off them. Companies and
+their contacts come from tests.casestudies.factories."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from casestudies.models import Company, CompanyContact, InterviewQuestion, InterviewRequest
+from casestudies.models import InterviewQuestion, InterviewRequest
+from tests.casestudies.factories import CompanyContactFactory
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -22,31 +24,12 @@ class UserFactory(factory.django.DjangoModelFactory):
     last_name = factory.Sequence(lambda n: f"Redakteurin{n}")
 
 
-class CompanyFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Company
-
-    name = factory.Sequence(lambda n: f"Telefonica {n}")
-    slug = factory.Sequence(lambda n: f"telefonica-{n}")
-
-
-class ContactFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = CompanyContact
-
-    company = factory.SubFactory(CompanyFactory)
-    name = "Dana Beispiel"
-    role = "Head of Social Media"
-    email = factory.Sequence(lambda n: f"contact{n}@company.test")
-    language = "de"
-
-
 class InterviewRequestFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = InterviewRequest
         skip_postgeneration_save = True
 
-    contact = factory.SubFactory(ContactFactory)
+    contact = factory.SubFactory(CompanyContactFactory)
     company = factory.LazyAttribute(lambda r: r.contact.company)
     language = factory.LazyAttribute(lambda r: r.contact.language)
     intro = "Wir möchten Ihre Social-Media-Arbeit als Best Practice vorstellen."

@@ -211,13 +211,12 @@ def create_form(contact, **extra):
 
 def test_a_new_request_belongs_to_its_author_and_starts_from_a_question_set(client, author):
     from casestudies.models import InterviewRequest, QuestionSet, QuestionSetItem
-
-    from .factories import ContactFactory
+    from tests.casestudies.factories import CompanyContactFactory
 
     question_set = QuestionSet.objects.create(name="Chief Social Media Officer")
     for order, text in enumerate(["Wer sind Sie?", "Was machen Sie?"]):
         QuestionSetItem.objects.create(question_set=question_set, text=text, sort_order=order)
-    contact = ContactFactory()
+    contact = CompanyContactFactory()
 
     response = client.post(url("add"), create_form(contact, question_set=question_set.pk))
 
@@ -233,10 +232,9 @@ def test_a_new_request_belongs_to_its_author_and_starts_from_a_question_set(clie
 
 def test_a_contact_of_another_company_is_refused(client, author):
     from casestudies.models import InterviewRequest
+    from tests.casestudies.factories import CompanyContactFactory, CompanyFactory
 
-    from .factories import CompanyFactory, ContactFactory
-
-    contact = ContactFactory()
+    contact = CompanyContactFactory()
     other = CompanyFactory()
 
     response = client.post(url("add"), create_form(contact, company=other.pk))

@@ -17,8 +17,9 @@ from casestudies.interviews import outbox, reminders
 from casestudies.interviews import states as interview_states
 from casestudies.interviews.emails import queue_email
 from casestudies.models import Answer, ContactEvent, InterviewStatus, OutgoingEmail
+from tests.casestudies.factories import CompanyContactFactory
 
-from .factories import ContactFactory, InterviewRequestFactory
+from .factories import InterviewRequestFactory
 from .helpers import send_and_get_link
 from .test_admin import author_user
 
@@ -33,7 +34,9 @@ def opt_out_link(message) -> str:
 
 @pytest.fixture
 def invited(django_capture_on_commit_callbacks):
-    interview = InterviewRequestFactory(deadline=timezone.localdate() + datetime.timedelta(days=30))
+    interview = InterviewRequestFactory(
+        contact__name="Dana Beispiel", deadline=timezone.localdate() + datetime.timedelta(days=30)
+    )
     send_and_get_link(interview, django_capture_on_commit_callbacks)
     return interview, mail.outbox[-1]
 
@@ -104,8 +107,10 @@ def author_user_superuser():
 
 
 def test_a_new_request_to_an_opted_out_address_cannot_be_sent(client):
-    contact = ContactFactory(email="presse@firma.test")
-    twin = ContactFactory(email="Presse@Firma.test", company=contact.company)  # same person, another record
+    contact = CompanyContactFactory(email="presse@firma.test")
+    twin = CompanyContactFactory(
+        email="Presse@Firma.test", company=contact.company
+    )  # same person, another record
     opt_out.record(contact)
     interview = InterviewRequestFactory(contact=twin)
 
@@ -176,7 +181,7 @@ def test_a_forged_or_altered_link_opens_nothing(client, invited):
     interview, invitation = invited
     link = opt_out_link(invitation)
     signed = link.rstrip("/").rsplit("/", 1)[-1]
-    other = ContactFactory()
+    other = CompanyContactFactory()
     forged = signed.replace(signed.split(":")[0], str(other.pk), 1)
 
     for path in (
@@ -194,7 +199,7 @@ def test_a_click_by_mistake_is_taken_back_from_the_same_link(
 ):
     interview, invitation = invited
     link = opt_out_link(invitation)
-    twin = ContactFactory(email=interview.contact.email.upper(), company=interview.contact.company)
+    twin = CompanyContactFactory(email=interview.contact.email.upper(), company=interview.contact.company)
     client.post(link, {"reason": "Versehen"})
 
     page = client.post(link, {"action": "take-back"})

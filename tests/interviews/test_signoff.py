@@ -59,7 +59,7 @@ def people(workflow):
 @pytest.fixture
 def study(people, django_capture_on_commit_callbacks):
     """An accepted interview's draft, submitted by its author: waiting for the company."""
-    interview, page = accepted_case_study(owner=people["author"])
+    interview, page = accepted_case_study(owner=people["author"], contact__name="Dana Beispiel")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         submit(page, people["author"])
