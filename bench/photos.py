@@ -14,7 +14,9 @@ from pathlib import Path
 
 from PIL import ExifTags, Image
 
-HEIC = Path(os.environ.get("BENCH_HEIC", "/work/shared/testdata/images/photos/iphone.heic"))
+# The phone photo of the test data (tests/data/images), in the repository.
+DEFAULT_HEIC = Path(__file__).resolve().parents[1] / "tests" / "data" / "images" / "photos" / "iphone.heic"
+HEIC = Path(os.environ.get("BENCH_HEIC", DEFAULT_HEIC))
 
 
 def make_12mp_jpeg(path: Path) -> Path:

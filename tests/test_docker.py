@@ -237,6 +237,15 @@ def test_the_image_is_a_pinned_slim_python_3_11():
     assert re.fullmatch(r"python:3\.11\.\d+-slim(-\w+)?", base), base
 
 
+def test_the_image_installs_exactly_the_locked_hashed_requirements():
+    installs = [shlex.split(run) for run in dockerfile("RUN") if run.startswith("pip install")]
+    assert len(installs) == 1, installs
+    [install] = installs
+    assert "--require-hashes" in install, install
+    assert install[install.index("-r") + 1] == "requirements.txt", install
+    assert any(copy.split()[0] == "requirements.txt" for copy in dockerfile("COPY"))
+
+
 def test_the_image_does_not_run_as_root():
     users = dockerfile("USER")
     assert users, "no USER: the container would run as root"

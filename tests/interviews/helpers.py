@@ -14,13 +14,18 @@ from PIL import Image
 
 from casestudies.interviews import states as interview_states
 
-TESTDATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "testdata" / "images"
+REPO = Path(__file__).resolve().parents[2]
+TESTDATA = REPO / "tests" / "data" / "images"
 
 
 def sample_image(relative: str) -> Path:
     path = (TESTDATA / relative).resolve()
     if not path.exists():
-        pytest.fail(f"Test file missing: looked for {path} (see ../shared/testdata/README.md)", pytrace=False)
+        pytest.fail(
+            f"Test file missing: looked for {path.relative_to(REPO)} in the repository "
+            "(see tests/data/images/README.md)",
+            pytrace=False,
+        )
     return path
 
 
