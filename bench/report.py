@@ -241,7 +241,7 @@ def _photos(results) -> str:
     runs = len(results[0]["pipeline"]["runs"])
     return "\n".join(
         [
-            "Our pipeline (`casestudies/photos.py`: `clean_photo` = read within the byte limit, "
+            "Our pipeline (`casestudies/interviews/photos.py`: `clean_photo` = read within the byte limit, "
             "identify, check the pixel limit, decode, turn by EXIF orientation, convert to RGB, "
             "re-encode as JPEG quality 88 with `optimize=True` and no metadata; then "
             "`make_thumbnail` of the result) against Pillow's plain round trip of the same file "

@@ -83,12 +83,6 @@ def opted_out_contact(address: str) -> CompanyContact | None:
     return contact if contact is not None and contact.opted_out_at else None
 
 
-def refuse_if_opted_out(address: str) -> None:
-    contact = opted_out_contact(address)
-    if contact is not None:
-        raise ContactOptedOut(contact)
-
-
 def _same_person(contact: CompanyContact) -> list[int]:
     """Every contact record with this contact's address: an objection is the person's, not the record's."""
     if not contact.email:

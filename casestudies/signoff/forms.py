@@ -40,9 +40,6 @@ class DecisionForm(forms.Form):
             widget=forms.Textarea(attrs={"rows": 3}),
         )
 
-    def field_for(self, key: str):
-        return self[comment_field_name(key)]
-
     @property
     def approving(self) -> bool:
         return self.cleaned_data.get("decision") == APPROVE

@@ -11,7 +11,7 @@ from casestudies.interviews import tokens
 from casestudies.interviews.questionnaire.access import grant_in_session, granted_hash
 from casestudies.signoff.models import SignOff
 
-# Kept as it was before the move: sessions that opened a sign-off stay valid.
+# The session entry of opened sign-offs: changing it shuts out every contact reading one.
 SESSION_KEY = "casestudies.signoffs"
 
 

@@ -4,6 +4,7 @@ the preview a block of the page is, and its comment field."""
 from django import template
 
 from casestudies.signoff.forms import comment_field_name
+from casestudies.signoff.service import flags_text
 
 register = template.Library()
 
@@ -34,6 +35,4 @@ def signoff_flag(flags, key):
 
 @register.filter
 def signoff_flags_text(flags):
-    from casestudies.signoff.service import flags_text
-
     return flags_text(flags or [])
