@@ -164,7 +164,7 @@ def request_for_token(raw: str) -> InterviewRequest | None:
 # - over BLOCK_RATE, links from that network are refused altogether for the
 #   rest of the hour, right ones included: by then it is a search, and a
 #   right link must not end it. A browser that opened its link before is
-#   not affected (questionnaire_access.granted_public_id), nor is the
+#   not affected (questionnaire.access.granted_public_id), nor is the
 #   questionnaire itself, which needs the session, not the link.
 WRONG_LINKS_RATE = "10/10m"
 BLOCK_RATE = "100/h"

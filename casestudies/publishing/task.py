@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import AbstractGroupApprovalTask, TaskState
 
 from casestudies.pages import guards
-from casestudies.publishing import last_notice as publication
+from casestudies.publishing import last_notice
 
 
 class LastNoticeTask(AbstractGroupApprovalTask):
@@ -21,13 +21,13 @@ class LastNoticeTask(AbstractGroupApprovalTask):
     def start(self, workflow_state, user=None):
         task_state = super().start(workflow_state, user=user)
         obj = workflow_state.content_object
-        if not publication.needs_last_notice(obj):
+        if not last_notice.needs_last_notice(obj):
             # Articles, interviews, best practice: nothing to wait for.
             task_state.status = TaskState.STATUS_SKIPPED
             task_state.save(update_fields=["status"])
         elif guards.refusal(obj) is None:
             # The notice went out and its window closed before the page got here.
-            task_state.approve(user=None, update=False, comment=str(publication.READY_COMMENT))
+            task_state.approve(user=None, update=False, comment=str(last_notice.READY_COMMENT))
         return task_state
 
     def get_actions(self, obj, user):

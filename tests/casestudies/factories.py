@@ -8,9 +8,6 @@ import datetime
 import itertools
 
 import factory
-from django.core.files.images import ImageFile
-from wagtail.images import get_image_model
-from wagtail.images.tests.utils import get_test_image_file
 
 from blog.models import Author, Authorship, HomePage
 from casestudies.models import CaseStudyIndexPage, CaseStudyPage, Company, CompanyContact, Industry, Outcome
@@ -38,14 +35,6 @@ class CompanyContactFactory(factory.django.DjangoModelFactory):
     role = "Head of Social Media"
     email = factory.Sequence(lambda n: f"contact{n}@company.test")
     language = "de"
-
-
-def make_image(title: str = "Bild"):
-    number = next(_counter)
-    return get_image_model().objects.create(
-        title=f"{title} {number}",
-        file=ImageFile(get_test_image_file(size=(64, 48)), name=f"test-{number}.png"),
-    )
 
 
 def make_index(home: HomePage | None = None) -> CaseStudyIndexPage:

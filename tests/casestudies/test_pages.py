@@ -33,7 +33,7 @@ def test_the_outcome_shows_in_the_page_header(client, index):
 
 
 def test_a_case_study_without_feed_image_shows_its_hero_image_on_cards(client, index):
-    from .factories import make_image
+    from tests.factories import make_image
 
     hero = make_image("Held")
     page = make_case_study(index, hero_image=hero)

@@ -8,10 +8,10 @@ from django.test.utils import CaptureQueriesContext
 
 from casestudies.pages.blocks import timeline_event
 from casestudies.pages.models import case_study_listing
-from tests.factories import AuthorFactory
+from tests.factories import AuthorFactory, make_image
 from tests.plans import sorts_all_rows
 
-from .factories import CompanyFactory, make_case_study, make_image
+from .factories import CompanyFactory, make_case_study
 
 pytestmark = pytest.mark.django_db
 

@@ -22,7 +22,7 @@ from casestudies.interviews import statuses
 from casestudies.models import Answer, CaseStudyPage, ContactEvent, InterviewStatus, LastNoticeTask
 from casestudies.pages import drafts as case_study_drafts
 from casestudies.pages import guards
-from casestudies.publishing import last_notice as publication
+from casestudies.publishing import last_notice
 
 from .factories import InterviewRequestFactory, UserFactory
 from .helpers import link_in, token_of
@@ -123,7 +123,7 @@ def test_a_late_submission_reopens_the_request_tells_the_owner_and_holds_the_sto
     to_owner = [m.subject for m in mail.outbox if m.to == [interview.owner.email]]
     assert f"{interview.company.name} hat doch noch geantwortet" in to_owner
     assert any("Antworten von" in subject for subject in to_owner)
-    assert "doch noch geantwortet" in publication.refusal(page)
+    assert "doch noch geantwortet" in last_notice.refusal(page)
 
 
 def test_a_late_save_reopens_with_a_new_deadline_that_the_expiry_job_respects(
@@ -168,7 +168,7 @@ def test_an_editor_logging_a_late_reply_reopens_the_request(
     assert [m.subject for m in mail.outbox if m.to == [interview.owner.email]][-1].endswith(
         "hat doch noch geantwortet"
     )
-    assert "doch noch geantwortet" in publication.refusal(page)
+    assert "doch noch geantwortet" in last_notice.refusal(page)
     # The old link stays dead; the editor sends a new one.
     assert (
         reverse("interview_requests:action", args=[interview.pk, "resend"])
@@ -270,7 +270,7 @@ def test_the_workflow_holds_the_failure_story_until_the_reply_window_is_over(
     notice(interview, django_capture_on_commit_callbacks, planned=8, reply_days=7)
     workflow_action(client, page, "approve", task_state)  # the window is open
     assert not CaseStudyPage.objects.get(pk=page.pk).live
-    assert f"ab {long_date(in_days(8))} erscheinen" in publication.refusal(page)
+    assert f"ab {long_date(in_days(8))} erscheinen" in last_notice.refusal(page)
 
     time_machine.move_to(timezone.now() + datetime.timedelta(days=8), tick=False)
     assert [name for name, *_ in task.get_actions(page, editor)] == ["reject", "approve"]
@@ -354,15 +354,15 @@ def test_a_notice_from_before_the_request_reopened_and_expired_again_no_longer_c
 
     assert interview.status == InterviewStatus.EXPIRED
     assert not statuses.notice_counts(interview)
-    assert "noch keine letzte Benachrichtigung" in publication.refusal(page)
+    assert "noch keine letzte Benachrichtigung" in last_notice.refusal(page)
 
 
 def test_pages_without_an_unanswered_request_pass_the_step(case_study_index):
     from tests.casestudies.factories import make_case_study
 
     page = make_case_study(case_study_index, live=False)
-    assert not publication.needs_last_notice(page)
-    assert publication.refusal(page) is None
+    assert not last_notice.needs_last_notice(page)
+    assert last_notice.refusal(page) is None
 
 
 def test_a_case_study_an_unanswered_request_was_written_for_publishes_as_usual(case_study_index):
@@ -374,7 +374,7 @@ def test_a_case_study_an_unanswered_request_was_written_for_publishes_as_usual(c
         case_study=page, company=page.company, contact__company=page.company, status=InterviewStatus.EXPIRED
     )
 
-    assert publication.refusal(page) is None and not publication.needs_last_notice(page)
+    assert last_notice.refusal(page) is None and not last_notice.needs_last_notice(page)
     page.get_latest_revision().publish()
     assert CaseStudyPage.objects.get(pk=page.pk).live
 
@@ -397,7 +397,7 @@ def test_a_declined_request_reopens_when_the_contact_answers_the_notice(
 
     interview.refresh_from_db()
     assert interview.status == InterviewStatus.IN_PROGRESS
-    assert "doch noch geantwortet" in publication.refusal(interview.case_study)
+    assert "doch noch geantwortet" in last_notice.refusal(interview.case_study)
 
 
 def notice_in_the_admin(client, interview, capture, *, planned: int):
