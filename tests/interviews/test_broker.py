@@ -61,7 +61,7 @@ def test_the_after_commit_relay_publishes_one_message(real_broker, django_captur
 
     messages = real_broker.lrange("celery", 0, -1)
     assert len(messages) == 1
-    assert json.loads(messages[0])["headers"]["task"] == "casestudies.outbox.relay_email"
+    assert json.loads(messages[0])["headers"]["task"] == "casestudies.tasks.relay_email"
     email.refresh_from_db()
     assert email.status == OutgoingEmail.Status.PENDING and mail.outbox == []
     # No worker took it: the beat sweep sends it, once.
