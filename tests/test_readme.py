@@ -30,3 +30,14 @@ def test_the_two_commands_exist_and_are_executable():
     for command in ("bin/run", "bin/test"):
         assert f"{command}" in README
         assert os.access(REPO / command, os.X_OK), command
+
+
+def test_every_link_in_the_readme_and_the_docs_leads_to_a_file_in_the_repository():
+    # A clone of main stands alone: no link to a folder beside it, none broken.
+    for document in [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]:
+        for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", document.read_text()):
+            if re.match(r"[a-z]+:", target):
+                continue  # a web address
+            path = (document.parent / target).resolve()
+            assert path.is_relative_to(REPO), f"{document.name} links outside the repository: {target}"
+            assert path.exists(), f"{document.name} links to a missing file: {target}"
