@@ -16,9 +16,20 @@ M = TypeVar("M", bound=models.Model)
 
 
 def lock(model: type[M], pk: int, *, related: Iterable[str] = ()) -> M:
-    """The row, locked until the transaction ends. Only the row itself is
-    locked (of=self): PostgreSQL cannot lock the nullable side of an outer join."""
-    return model.objects.select_for_update(of=("self",)).select_related(*related).get(pk=pk)
+    """The row, locked until the transaction ends."""
+    return _locking(model, related).get(pk=pk)
+
+
+def lock_first(model: type[M], *, related: Iterable[str] = (), **lookup) -> M | None:
+    """The row that `lookup` finds, locked until the transaction ends, or None
+    (deleted meanwhile, or never there)."""
+    return _locking(model, related).filter(**lookup).first()
+
+
+def _locking(model: type[M], related: Iterable[str]) -> models.QuerySet[M]:
+    # Only the row itself is locked (of=self): PostgreSQL cannot lock the
+    # nullable side of an outer join.
+    return model.objects.select_for_update(of=("self",)).select_related(*related)
 
 
 def change_if(model: type[models.Model], pk: int, *, expected: dict, **values) -> bool:

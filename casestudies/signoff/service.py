@@ -425,11 +425,8 @@ def override(task_state: TaskState, *, user, reason: str) -> SignOff:
     if not reason:
         raise PermissionDenied("A reason is required.")
     with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
-        sign_off = (
-            SignOff.objects.select_for_update(of=("self",))
-            .select_related("request__contact", "request__company", "revision")
-            .filter(task_state_id=task_state.pk)
-            .first()
+        sign_off = rows.lock_first(
+            SignOff, task_state_id=task_state.pk, related=("request__contact", "request__company", "revision")
         )
         task = task_state.task.specific
         if (
@@ -518,12 +515,7 @@ def send_reminder(pk: int, now: datetime.datetime | None = None) -> bool:
     address without a token, which works in the browser they used."""
     now = now or timezone.now()
     with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
-        sign_off = (
-            SignOff.objects.select_for_update(of=("self",))
-            .select_related("request__contact", "request__company")
-            .filter(pk=pk)
-            .first()
-        )
+        sign_off = rows.lock_first(SignOff, pk=pk, related=("request__contact", "request__company"))
         if (
             sign_off is None
             or sign_off.status != SignOffStatus.PENDING
