@@ -135,8 +135,6 @@ def signoff_task() -> CompanySignOffTask:
     """The task the data migration created (or a new one, for a database without it)."""
     task = CompanySignOffTask.objects.filter(name=TASK_NAME).first()
     if task is None:
-        from django.contrib.auth.models import Group
-
         task = CompanySignOffTask.objects.create(name=TASK_NAME)
         task.groups.set(Group.objects.filter(name=EDITORS))
     return task

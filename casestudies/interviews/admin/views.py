@@ -374,6 +374,8 @@ ACTIONS: dict[str, Action] = {
 def add_action(name: str, action: Action, *, before: str) -> None:
     """Another part of the app offers an action on the request page, shown
     before the action `before` (the failure draft: casestudies.pages.admin)."""
+    if name in ACTIONS:
+        return
     items = list(ACTIONS.items())
     items.insert(list(ACTIONS).index(before), (name, action))
     ACTIONS.clear()
