@@ -13,6 +13,7 @@ from django_comments.signals import comment_was_posted, comment_will_be_posted
 from wagtail.models import Page
 
 from .comment_notifications import notify_authors
+from .page_cache import invalidate_all
 
 
 class StoryCommentModerator(CommentModerator):
@@ -48,8 +49,6 @@ def _empty_cache_on_change(sender, instance, created: bool = False, **kwargs) ->
     waits for approval and changes no page, so it leaves the cache alone."""
     if created and not instance.is_public:
         return
-    from .page_cache import invalidate_all
-
     invalidate_all()
 
 

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from .client_address import client_ip
 from .models import PageViewDay
+from .models.pages import story_page_models
 from .page_marks import PAGE_HEADER
 
 logger = logging.getLogger("casebook.pageviews")
@@ -193,8 +194,6 @@ def most_read(days: int | None = 30, limit: int = 5) -> list:
     if not ids:
         return []
     from wagtail.models import Page
-
-    from .models.pages import story_page_models
 
     pages = Page.objects.live().public().type(*story_page_models()).filter(pk__in=ids).specific()
     return in_order(pages, ids, limit)

@@ -3,6 +3,8 @@
 from celery import shared_task
 from django.core.management import call_command
 
+from .pageviews import flush_counters, rebuild_most_read
+
 
 @shared_task(name="blog.tasks.publish_scheduled_pages")
 def publish_scheduled_pages() -> None:
@@ -13,8 +15,6 @@ def publish_scheduled_pages() -> None:
 @shared_task(name="blog.tasks.flush_page_views")
 def flush_page_views() -> int:
     """Fold the Redis page-view counters into the database."""
-    from .pageviews import flush_counters, rebuild_most_read
-
     moved = flush_counters()
     rebuild_most_read()
     return moved

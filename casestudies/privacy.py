@@ -21,7 +21,7 @@ from django.utils import timezone
 from django_comments import get_model as get_comment_model
 
 from casestudies.companies.models import CompanyContact
-from casestudies.interviews.models import InterviewRequest, InterviewStatus, OutgoingEmail
+from casestudies.interviews.models import Answer, InterviewRequest, InterviewStatus, OutgoingEmail
 
 ERASED_NAME = "Gelöschter Kontakt"
 # Requests whose answers and photos already became (or are becoming) a case study.
@@ -166,8 +166,6 @@ def erase_person(email: str) -> ErasureReport:
 
 
 def _delete_answers(request: InterviewRequest) -> int:
-    from casestudies.interviews.models import Answer
-
     deleted, _ = Answer.objects.filter(question__request=request).delete()
     return deleted
 

@@ -24,6 +24,7 @@ from blog.admin_users import admin_url, language_of
 from casestudies.companies import opt_out
 from casestudies.interviews.models import InterviewRequest, OutgoingEmail
 from casestudies.interviews.outbox import relay_email
+from casestudies.interviews.tokens import questionnaire_url
 
 logger = logging.getLogger("casebook")
 
@@ -114,8 +115,6 @@ def queue_link_email(request: InterviewRequest, raw_token: str, template: str) -
     invitation, a new link, the last notice). The key includes the token hash:
     a resent link is a new logical email, the same send retried is not; the
     body is wiped once sent, so the link lives nowhere after it left."""
-    from casestudies.interviews.tokens import questionnaire_url
-
     queue_email(
         key=f"interview:{request.pk}:{template}:{request.token_hash}",
         to=request.contact.email,

@@ -462,8 +462,6 @@ class ContactEvent(models.Model):
     @property
     def date_label(self) -> str:
         """The date as far as it is known, in the active language."""
-        if self.date_precision == DatePrecision.UNKNOWN:
-            return partial_dates.label(None, DatePrecision.UNKNOWN)
         return partial_dates.label(timezone.localdate(self.occurred_at), self.date_precision)
 
 

@@ -43,6 +43,7 @@ from casestudies.interviews.models import (
     InterviewRequest,
     ProcessingState,
     ReviewState,
+    parse_day_list,
 )
 from casestudies.interviews.models import InterviewStatus as S
 from casestudies.interviews.signals import interview_accepted, last_notice_sent
@@ -208,7 +209,6 @@ def send(request: InterviewRequest, *, user) -> InterviewRequest:
         event={
             "channel": Channel.EMAIL,
             "kind": EventKind.INVITATION,
-            "who": name_of(user),
             "summary": gettext("Questionnaire link sent to %(email)s") % {"email": request.contact.email},
         },
         extra_fields=["token_hash", "token_expires_at", "token_revoked", "last_contacted_at", "sent_at"],
@@ -298,7 +298,7 @@ def request_changes(
         request,
         S.CHANGES_REQUESTED,
         user=user,
-        event={"channel": Channel.EMAIL, "kind": EventKind.NOTE, "who": name_of(user), "summary": message},
+        event={"channel": Channel.EMAIL, "kind": EventKind.NOTE, "summary": message},
         extra_fields=["token_hash", "token_expires_at", "token_revoked"],
         prepare=prepare,
         after=after,
@@ -322,7 +322,6 @@ def accept(request: InterviewRequest, *, user) -> InterviewRequest:
         user=user,
         event={
             "kind": EventKind.STATE_CHANGE,
-            "who": name_of(user),
             "internal": True,
             "summary": gettext("Answers accepted"),
         },
@@ -337,7 +336,6 @@ def publish(request: InterviewRequest, *, user) -> InterviewRequest:
         user=user,
         event={
             "kind": EventKind.STATE_CHANGE,
-            "who": name_of(user),
             "internal": True,
             "summary": gettext("Interview published"),
         },
@@ -351,7 +349,6 @@ def withdraw(request: InterviewRequest, *, user, reason: str = "") -> InterviewR
         user=user,
         event={
             "kind": EventKind.STATE_CHANGE,
-            "who": name_of(user),
             "internal": True,
             "summary": reason or gettext("Interview request withdrawn"),
         },
@@ -409,8 +406,6 @@ def set_reminder_policy(
     request: InterviewRequest, *, user, after_days: str, before_deadline_days: int | None
 ) -> InterviewRequest:
     """Change when the remaining reminders go out (casestudies.interviews.reminders)."""
-    from casestudies.interviews.models import parse_day_list
-
     with transaction.atomic():
         locked = lock(request)
         if locked.status not in (S.DRAFT, S.SENT, S.OPENED, S.IN_PROGRESS):

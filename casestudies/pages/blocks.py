@@ -65,8 +65,7 @@ class PartialDateValue(blocks.StructValue):
 
     @property
     def label(self) -> str:
-        value = self.as_date()
-        return partial_dates.label(value, self.precision if value else DatePrecision.UNKNOWN)
+        return partial_dates.label(self.as_date(), self.precision)
 
     @property
     def iso(self) -> str:

@@ -29,8 +29,10 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection
 
 from blog.models import Author, Authorship
+from casestudies.interviews import states as interview_states
 from casestudies.interviews import statuses
 from casestudies.interviews.models import InterviewPhoto, InterviewRequest, InterviewStatus, ReviewState
+from casestudies.pages import timeline as contact_timeline
 from casestudies.pages.models import CaseStudyIndexPage, CaseStudyPage
 from casestudies.pages.outcomes import Outcome
 from casestudies.refusals import ActionRefused
@@ -207,9 +209,6 @@ def on_last_notice_sent(sender, request: InterviewRequest, event, user, **kwargs
 
 def on_case_study_published(sender, instance, revision=None, **kwargs) -> None:
     """Publishing the case study closes its accepted interviews as published."""
-    from casestudies.interviews import states as interview_states
-    from casestudies.interviews.models import InterviewStatus
-
     user = getattr(revision, "user", None)
     for request in InterviewRequest.objects.filter(case_study=instance, status=InterviewStatus.ACCEPTED):
         interview_states.publish(request, user=user)
@@ -247,9 +246,6 @@ def draft_failure_case_study(
     `intro` is HTML (rich text); without it the timeline opens the story, under the summary."""
     from django.db import transaction
     from wagtail.log_actions import log
-
-    from casestudies.interviews import states as interview_states
-    from casestudies.pages import timeline as contact_timeline
 
     with transaction.atomic():
         locked = interview_states.lock(request)
@@ -323,8 +319,6 @@ def add_event_to_failure_draft(request: InterviewRequest, event, *, user) -> boo
     figures up to date if they are still the ones Casebook counted (figures an
     editor rewrote stay as written). False when there is nothing to update:
     no draft, a draft in moderation or live, or no timeline block in it."""
-    from casestudies.pages import timeline as contact_timeline
-
     page = CaseStudyPage.objects.filter(pk=request.case_study_id).first()
     if not open_to_system_edits(page) or not contact_timeline.is_public(event):
         return False

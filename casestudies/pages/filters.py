@@ -47,7 +47,6 @@ class CaseStudyFilter(django_filters.FilterSet):
     ):
         super().__init__(data, queryset=queryset, **kwargs)
         self._unfiltered = queryset
-        self._companies = companies
         self.filters["company"].queryset = companies
         if year_choices is None:
             # A scan of every case study: done once per request (outcome_counts reuses it).
@@ -71,7 +70,7 @@ class CaseStudyFilter(django_filters.FilterSet):
         others = CaseStudyFilter(
             self._without("outcome"),
             queryset=self._unfiltered,
-            companies=self._companies,
+            companies=self.filters["company"].queryset,
             year_choices=self._year_choices,
         )
         rows = dict(others.qs.order_by().values_list("outcome").annotate(n=Count("pk")))

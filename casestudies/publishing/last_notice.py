@@ -30,14 +30,13 @@ from django.utils.translation import gettext_lazy as _
 from casestudies.interviews.models import InterviewRequest
 from casestudies.interviews.statuses import OPEN_AGAIN, SILENT, publishable_from
 from casestudies.pages.guards import specific
+from casestudies.pages.models import CaseStudyPage
 from casestudies.pages.outcomes import Outcome
 
 READY_COMMENT = _("The last notice went out and its reply window is over.")
 
 
 def _requests_of(page) -> list[InterviewRequest]:
-    from casestudies.pages.models import CaseStudyPage
-
     if page is None or not isinstance(page, CaseStudyPage) or not page.pk:
         return []
     return list(InterviewRequest.objects.filter(case_study_id=page.pk).select_related("contact"))
