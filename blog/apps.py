@@ -39,21 +39,29 @@ class BlogConfig(AppConfig):
         )
 
     def _connect_page_cache_invalidation(self) -> None:
+        # Every change a reader sees goes through front_cache.pages_changed:
+        # the Redis page cache and the cache in front are emptied together.
         from django.apps import apps
         from django.db.models.signals import post_delete, post_save
+        from wagtail.images import get_image_model
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
-        from .page_cache import invalidate_all
+        from .front_cache import on_image_change, on_page_change, on_page_move, on_shown_object_change
 
-        for signal in (page_published, page_unpublished, post_page_move):
-            signal.connect(invalidate_all, dispatch_uid=f"page-cache-{signal!r}")
+        for signal in (page_published, page_unpublished):
+            signal.connect(on_page_change, dispatch_uid=f"page-cache-{signal!r}")
+        post_page_move.connect(on_page_move, dispatch_uid="page-cache-move")
         # Names of authors, series and companies show on many pages at once.
         for label in ("blog.Author", "blog.Series", "casestudies.Company"):
             model = apps.get_model(label)
-            post_save.connect(invalidate_all, sender=model, dispatch_uid=f"page-cache-save-{model.__name__}")
-            post_delete.connect(
-                invalidate_all, sender=model, dispatch_uid=f"page-cache-delete-{model.__name__}"
+            post_save.connect(
+                on_shown_object_change, sender=model, dispatch_uid=f"page-cache-save-{model.__name__}"
             )
+            post_delete.connect(
+                on_shown_object_change, sender=model, dispatch_uid=f"page-cache-delete-{model.__name__}"
+            )
+        # A live page's renditions follow its image (focal point, new file).
+        post_save.connect(on_image_change, sender=get_image_model(), dispatch_uid="page-cache-image")
 
 
 def _sync_django_site(**kwargs) -> None:

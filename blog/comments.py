@@ -1,7 +1,7 @@
 """Reader comments (django-contrib-comments): every comment waits for an
 editor's approval; the reader's IP address is not stored; the story's
-authors are told by email; approving a comment empties the page cache so it
-shows at once, and removing one hides it at once."""
+authors are told by email; approving a comment empties the page cache (and purges
+the page in front) so it shows at once, and removing one hides it at once."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django_comments.signals import comment_was_posted, comment_will_be_posted
 from wagtail.models import Page
 
 from .comment_notifications import notify_authors
-from .page_cache import invalidate_all
+from .front_cache import pages_changed
 
 
 class StoryCommentModerator(CommentModerator):
@@ -49,7 +49,8 @@ def _empty_cache_on_change(sender, instance, created: bool = False, **kwargs) ->
     waits for approval and changes no page, so it leaves the cache alone."""
     if created and not instance.is_public:
         return
-    invalidate_all()
+    page = instance.content_object
+    pages_changed([page] if isinstance(page, Page) else [])
 
 
 def approved_comments(page: Page) -> QuerySet:

@@ -47,3 +47,29 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute="*/5"),
     },
 }
+
+# Queues by kind of work, so each kind gets its own workers and a slow kind
+# cannot hold up another: mail waits on SMTP servers, images use the CPU, the
+# periodic sweeps may take long, `default` is everything else. A worker
+# started without -Q takes all four (one server); with several, one worker
+# command per queue (README, docker/compose.yaml: profile "scaled").
+QUEUES = ("default", "mail", "images", "periodic")
+app.conf.task_default_queue = "default"
+app.conf.task_queues = {name: {"exchange": name, "routing_key": name} for name in QUEUES}
+app.conf.task_routes = {
+    "casestudies.tasks.relay_email": {"queue": "mail"},
+    "casestudies.tasks.relay_pending_emails": {"queue": "mail"},
+    "casestudies.tasks.make_photo_thumbnail": {"queue": "images"},
+    "casestudies.tasks.make_pending_thumbnails": {"queue": "images"},
+    "casestudies.tasks.send_due_reminders": {"queue": "periodic"},
+    "casestudies.tasks.expire_overdue_requests": {"queue": "periodic"},
+    "casestudies.tasks.company_signoff_deadlines": {"queue": "periodic"},
+    "blog.tasks.flush_page_views": {"queue": "periodic"},
+    "blog.tasks.publish_scheduled_pages": {"queue": "periodic"},
+}
+
+# Beat is single by construction: a second `celery beat` waits for the first
+# one's Redis lock instead of sending the schedule twice (config/beat.py).
+app.conf.beat_scheduler = "config.beat:SingleBeatScheduler"
+# Ticks at least this often, so the lock (LOCK_SECONDS) is renewed in time.
+app.conf.beat_max_loop_interval = 30

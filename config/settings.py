@@ -74,6 +74,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: it marks the response as it leaves for the cache in front.
+    "blog.front_cache.CacheHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside the page cache so that cached views count too; it reads
@@ -121,6 +123,18 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Several replicas: each process keeps a psycopg pool (Django 5.1+) instead of
+# one connection per thread, so the sum over replicas and workers stays below
+# PostgreSQL's max_connections (README: "Running on several servers").
+# A pool replaces persistent connections: Django requires CONN_MAX_AGE 0.
+if DATABASES["default"]["ENGINE"].endswith("postgresql") and env.bool("DATABASE_POOL", default=False):
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=1),
+        "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=4),
+        # Seconds a request waits for a free connection before it fails.
+        "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10.0),
+    }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
@@ -241,6 +255,32 @@ else:
 
 # Whole public pages are cached for readers (see blog/page_cache.py).
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0 if DEBUG else 300)
+
+# The shared cache in front of the site (Varnish, a CDN): public pages may be
+# kept this long there (s-maxage); every change purges what it affects
+# through wagtail.contrib.frontend_cache (blog/front_cache.py). Only the
+# backends configured here are purged; none configured, nothing is sent.
+FRONT_CACHE_SECONDS = env.int("FRONT_CACHE_SECONDS", default=PAGE_CACHE_SECONDS)
+WAGTAILFRONTENDCACHE: dict[str, dict] = {}
+for _number, _location in enumerate(env.list("FRONTEND_CACHE_VARNISH_URLS", default=[]), start=1):
+    WAGTAILFRONTENDCACHE[f"varnish{_number}"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+        "LOCATION": _location,
+    }
+if env.str("FRONTEND_CACHE_CLOUDFLARE_ZONE_ID", default=""):
+    WAGTAILFRONTENDCACHE["cloudflare"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+        "ZONEID": env.str("FRONTEND_CACHE_CLOUDFLARE_ZONE_ID"),
+        "BEARER_TOKEN": env.str("FRONTEND_CACHE_CLOUDFLARE_BEARER_TOKEN", default=""),
+    }
+if env.str("FRONTEND_CACHE_CLOUDFRONT_DISTRIBUTION_ID", default=""):
+    # Credentials come from boto3's own environment (AWS_ACCESS_KEY_ID ...).
+    WAGTAILFRONTENDCACHE["cloudfront"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudfrontBackend",
+        "DISTRIBUTION_ID": env.str("FRONTEND_CACHE_CLOUDFRONT_DISTRIBUTION_ID"),
+    }
+# blog/front_cache.py names both languages itself (German has no prefix).
+WAGTAILFRONTENDCACHE_LANGUAGES: list[str] = []
 
 # Page-view counters live beside the cache (one round trip per view).
 PAGEVIEW_REDIS_URL = CACHES["default"]["LOCATION"] if REDIS_URL else ""

@@ -413,6 +413,14 @@ class Worker:
         # A client app of our own: publishes to and pings this worker's broker only.
         self.client = Celery("casebook-faults", broker=broker_url, set_as_current=False)
         self.client.conf.update(broker_connection_timeout=2, broker_transport_options={"socket_timeout": 2})
+        # Tasks go to the queues the project routes them to (config/celery.py).
+        from config.celery import app as project
+
+        self.client.conf.update(
+            task_default_queue=project.conf.task_default_queue,
+            task_queues=project.conf.task_queues,
+            task_routes=project.conf.task_routes,
+        )
 
     def ready(self) -> Worker:
         wait_until(self._answers, 60, "the celery worker answering a ping", diagnostics=self.output)

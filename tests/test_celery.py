@@ -80,21 +80,21 @@ def test_a_rolled_back_transaction_publishes_nothing_to_the_broker(redis_url, se
 
     before_task_publish.connect(record, weak=False)
     broker = redis_client()
-    broker.delete("celery")
+    broker.delete("periodic")
     try:
         with pytest.raises(RuntimeError), transaction.atomic():
             publish_scheduled_pages.delay_on_commit()
             raise RuntimeError("roll back")
         assert published == []
-        assert broker.llen("celery") == 0
+        assert broker.llen("periodic") == 0
 
         with transaction.atomic():
             publish_scheduled_pages.delay_on_commit()
         assert published == ["blog.tasks.publish_scheduled_pages"]
-        assert broker.llen("celery") == 1
+        assert broker.llen("periodic") == 1
     finally:
         before_task_publish.disconnect(record)
-        broker.delete("celery")
+        broker.delete("periodic")
         app.conf.task_always_eager = True
 
 

@@ -32,7 +32,9 @@ def test_database_url() -> str:
 def celery_worker(redis_url: str, timeout: float = 30) -> Iterator[subprocess.Popen]:
     """Start `celery -A config worker` on the test database and wait until it
     answers a ping; stop it afterwards."""
-    redis_client().delete("celery")  # nothing left over from an earlier run
+    from config.celery import QUEUES
+
+    redis_client().delete("celery", *QUEUES)  # nothing left over from an earlier run
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.settings",

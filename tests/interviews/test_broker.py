@@ -25,14 +25,14 @@ def real_broker(redis_url, settings):
     import redis
 
     client = redis.Redis.from_url(redis_url, socket_timeout=2)
-    client.delete("celery")
+    client.delete("mail")  # relay_email's queue (config/celery.py)
     saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url")}
     app.conf.task_always_eager = False
     use_broker(redis_url)
     yield client
     app.conf.task_always_eager = saved["task_always_eager"]
     use_broker(saved["broker_url"])
-    client.delete("celery", *client.keys("_kombu.*"))
+    client.delete("mail", *client.keys("_kombu.*"))
 
 
 def use_broker(url: str) -> None:
@@ -59,7 +59,7 @@ def test_the_after_commit_relay_publishes_one_message(real_broker, django_captur
     with django_capture_on_commit_callbacks(execute=True):
         email = queue(interview)
 
-    messages = real_broker.lrange("celery", 0, -1)
+    messages = real_broker.lrange("mail", 0, -1)
     assert len(messages) == 1
     assert json.loads(messages[0])["headers"]["task"] == "casestudies.tasks.relay_email"
     email.refresh_from_db()
