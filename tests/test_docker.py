@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
+import shutil
 import sqlite3
 import subprocess
 import time
@@ -72,8 +73,17 @@ def settings_env_names() -> set[str]:
 # --- the stack ---------------------------------------------------------------
 
 
+def services_in(profile: str | None) -> dict[str, dict]:
+    """The services `docker compose` starts with this profile (None: no profile)."""
+    return {
+        name: definition
+        for name, definition in compose()["services"].items()
+        if not definition.get("profiles") or profile in definition["profiles"]
+    }
+
+
 def test_compose_has_the_five_services():
-    assert set(compose()["services"]) == {"web", "worker", "beat", "redis", "postgres"}
+    assert set(services_in(None)) == {"web", "worker", "beat", "redis", "postgres"}
     assert service("redis")["image"].startswith("redis:7-alpine")
     assert service("postgres")["image"].startswith("postgres:15-alpine")
 
@@ -419,3 +429,106 @@ def test_the_beat_health_check_answers_only_while_beat_runs(tmp_path, redis_url)
         wait_for(lambda: run(check, **env).returncode == 0, 60, "beat answering its health check", beat)
     finally:
         stop(beat)
+
+
+# --- profile "scaled": Varnish, two replicas, a worker per queue ----------------
+
+PROFILES = (None, "scaled")
+SCALED_ENV = DOCKER / "scaled.env"
+
+
+def scaled_env() -> dict[str, str]:
+    pairs = (line.split("=", 1) for line in SCALED_ENV.read_text().splitlines() if line and line[0] != "#")
+    return {key: value for key, value in pairs}
+
+
+def interpolated(value: str, env: dict[str, str]) -> str:
+    """Compose's ${NAME:-default} as `docker compose config` resolves it."""
+    return re.sub(
+        r"\$\{([A-Z_]+)(?::-([^}]*))?\}", lambda m: env.get(m.group(1)) or (m.group(2) or ""), value
+    )
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_every_profile_is_a_complete_compose_file(profile):
+    """What `docker compose config` rejects: a dependency, network or volume
+    that does not exist in that profile. With the Docker CLI, it is asked too."""
+    active = services_in(profile)
+    declared_networks = set(compose().get("networks", {})) | {"default"}
+    declared_volumes = set(compose()["volumes"])
+    for name, definition in active.items():
+        for dependency in definition.get("depends_on", {}):
+            assert dependency in active, f"{name} depends on {dependency}, not started with profile {profile}"
+        for network in definition.get("networks", []):
+            assert network in declared_networks, (name, network)
+        for volume in definition.get("volumes", []):
+            source = volume.split(":")[0]
+            assert source.startswith(".") or source in declared_volumes, (name, volume)
+            if source.startswith("."):
+                assert (DOCKER / source).exists(), (name, volume)
+    docker = shutil.which("docker")
+    if docker and run([docker, "compose", "version"]).returncode == 0:
+        args = [docker, "compose", "-f", str(DOCKER / "compose.yaml")]
+        if profile:
+            args += ["--env-file", str(SCALED_ENV)]
+        result = run([*args, "config", "-q"], SECRET_KEY="x" * 50)
+        assert result.returncode == 0, result.stderr
+
+
+def test_the_scaled_env_file_switches_on_the_profile_and_sets_only_what_compose_reads():
+    env = scaled_env()
+    assert env["COMPOSE_PROFILES"] == "scaled"
+    text = (DOCKER / "compose.yaml").read_text()
+    for name in set(env) - {"COMPOSE_PROFILES"}:
+        assert "${" + name in text, f"scaled.env sets {name}, which compose.yaml never reads"
+
+
+def test_varnish_stands_in_front_of_two_replicas_and_only_their_network_may_purge():
+    services = services_in("scaled")
+    vcl = (DOCKER / "varnish" / "backends.vcl").read_text()
+    backends = dict(re.findall(r'\.host = "([^"]+)";\s*\.port = "(\d+)"', vcl))
+    assert set(backends) == {"web", "web-b"}
+    for name, port in backends.items():
+        assert f"0.0.0.0:{port}" in services[name]["command"], name
+        assert "backend" in services[name]["networks"]
+    assert set(services["varnish"]["depends_on"]) == {"web", "web-b"}
+    # The purge ACL is the backend network, less its gateway.
+    subnet = compose()["networks"]["backend"]["ipam"]["config"][0]
+    network, bits = subnet["subnet"].split("/")
+    assert f'"{network}"/{bits};' in vcl
+    assert f'! "{subnet["gateway"]}";' in vcl
+    # The replicas purge this Varnish.
+    assert scaled_env()["FRONTEND_CACHE_VARNISH_URLS"] == "http://varnish:80"
+    assert services["varnish"]["command"][services["varnish"]["command"].index("-a") + 1] == ":80"
+
+
+def test_the_second_replica_runs_the_same_code_without_migrating():
+    web, replica = service("web"), service("web-b")
+    assert wsgi_target(replica["command"]) == wsgi_target(web["command"])
+    assert replica["environment"]["CASEBOOK_ROLE"] != "web"  # only the first one migrates
+    assert replica["volumes"] == web["volumes"]  # the same media, not a disk of its own
+
+
+def test_each_queue_has_exactly_one_worker_in_the_scaled_profile():
+    from config.celery import QUEUES
+
+    env = scaled_env()
+    taken: list[str] = []
+    for definition in services_in("scaled").values():
+        command = definition.get("command") or []
+        if command[:4] == ["celery", "-A", "config", "worker"]:
+            check_celery_command(command)
+            taken += interpolated(command[command.index("-Q") + 1], env).split(",")
+    assert sorted(taken) == sorted(QUEUES)
+    # One server: the one worker takes every queue.
+    worker = service("worker")["command"]
+    assert sorted(interpolated(worker[worker.index("-Q") + 1], {}).split(",")) == sorted(QUEUES)
+
+
+@pytest.mark.parametrize("name", ["worker-mail", "worker-images", "worker-periodic"])
+def test_the_queue_workers_health_checks_ping_their_own_node_name(name):
+    command = service(name)["command"]
+    node = command[command.index("-n") + 1].replace("%h", "$HOSTNAME")
+    check = shlex.split(health_command(name))
+    check_celery_command(check)
+    assert check[check.index("-d") + 1] == node
