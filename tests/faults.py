@@ -385,11 +385,13 @@ class Worker:
 
     instances = 0
 
-    def __init__(self, folder: Path, env: dict[str, str], broker_url: str):
+    def __init__(self, folder: Path, env: dict[str, str], broker_url: str, *, queue: str | None = None):
         from celery import Celery
 
         Worker.instances += 1
-        self.name = f"faults{Worker.instances}-{os.getpid()}@casebook"
+        self.name = f"{queue or 'faults'}{Worker.instances}-{os.getpid()}@casebook"
+        # Without a queue it takes all of them, as on one server (config/celery.py).
+        only_queue = ["-Q", queue] if queue else []
         self.process = Process(
             f"worker-{Worker.instances}",
             [
@@ -406,6 +408,7 @@ class Worker:
                 "--without-mingle",
                 "-n",
                 self.name,
+                *only_queue,
             ],
             env,
             folder,
@@ -499,8 +502,8 @@ class Launcher:
         self.started.append(web)
         return web.ready()
 
-    def worker(self, redis: OwnRedis, **env: str) -> Worker:
-        worker = Worker(self.folder, self.env(REDIS_URL=redis.url(), **env), redis.url())
+    def worker(self, redis: OwnRedis, *, queue: str | None = None, **env: str) -> Worker:
+        worker = Worker(self.folder, self.env(REDIS_URL=redis.url(), **env), redis.url(), queue=queue)
         self.started.append(worker)
         return worker.ready()
 

@@ -1,7 +1,13 @@
 # The compose stack's backends (profile "scaled"): two web replicas on the
 # backend network. The integration test writes its own file of this shape.
+# The probe says what the TLS proxy in front says (https) and names a host
+# in ALLOWED_HOSTS (compose's default has localhost), or Django refuses it.
 probe healthz {
-    .url = "/healthz/";
+    .request =
+        "GET /healthz/ HTTP/1.1"
+        "Host: localhost"
+        "X-Forwarded-Proto: https"
+        "Connection: close";
     .interval = 5s;
     .timeout = 3s;
     .window = 5;

@@ -49,6 +49,10 @@ sub vcl_hash {
     # purge sends (Wagtail purges with the site's host name, readers may use
     # another; the replicas check the Host header themselves).
     hash_data(req.url);
+    # Behind a TLS proxy, http gets a redirect to https: never the same copy.
+    if (req.http.X-Forwarded-Proto) {
+        hash_data(req.http.X-Forwarded-Proto);
+    }
     return (lookup);
 }
 
