@@ -6,6 +6,7 @@ eager Celery tasks, email written to files. Production sets DATABASE_URL,
 REDIS_URL, the media bucket and a mail server. README.md lists every variable.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -71,6 +72,8 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "django_comments",
     "django.contrib.staticfiles",
+    # Admin login throttling (see the block "Admin login" below).
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -91,6 +94,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last: turns a login refused for too many failures into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -444,3 +449,31 @@ OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
 # dies meanwhile, another relay sends the email once the lease has run out.
 # It must outlast the slowest send (EMAIL_TIMEOUT bounds each SMTP step).
 OUTBOX_SEND_LEASE_SECONDS = env.int("OUTBOX_SEND_LEASE_SECONDS", default=300)
+
+# Privacy (issue 13): no third party hears from the admin. Wagtail shows
+# initials or an uploaded avatar instead of asking gravatar.com (which would
+# get a hash of each editor's email), and does not phone home for updates.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+
+# Admin login (Wagtail's /admin/login/ and Django's /django-admin/login/):
+# django-axes counts wrong passwords per account and per address (either one
+# locks), in the shared database, so the count holds across web replicas.
+# After ADMIN_LOGIN_FAILURE_LIMIT wrong passwords that account, and that
+# address, is refused (the right password too) for ADMIN_LOGIN_LOCKOUT_MINUTES.
+# An administrator unlocks early: Django admin -> Axes -> Access attempts, or
+# `manage.py axes_reset_username <name>` / `axes_reset_ip <address>`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("ADMIN_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("ADMIN_LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "blog.client_address.client_ip"
+AXES_LOCKOUT_CALLABLE = "blog.admin_login.locked_out"
+AXES_RESET_ON_SUCCESS = True
+# No record of successful logins (address and browser of every editor's
+# session): only failed attempts are kept, and only until the lock-out ends.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False

@@ -28,6 +28,41 @@ from casestudies.interviews.tokens import questionnaire_url
 
 logger = logging.getLogger("casebook")
 
+# Every kind of email the project sends, by (template folder, template), and
+# whom it is for. queue_email refuses a kind not listed here, so a new kind is
+# registered before it can be sent; every kind FOR_CONTACTS must carry the
+# opt-out link in its body (tests/privacy/test_email_kinds.py renders each).
+FOR_CONTACTS = frozenset(
+    ("casestudies/emails", name)
+    for name in (
+        "invitation",
+        "reminder",
+        "last_notice",
+        "confirmation",
+        "changes_requested",
+        "signoff_request",
+        "signoff_reminder",
+        "signoff_received",
+    )
+)
+FOR_EDITORS = frozenset(
+    [
+        *(
+            ("casestudies/emails", name)
+            for name in (
+                "owner_submitted",
+                "owner_declined",
+                "owner_expired",
+                "owner_reopened",
+                "owner_signoff_decided",
+                "owner_signoff_overdue",
+            )
+        ),
+        ("blog/emails", "comment_posted"),
+    ]
+)
+EMAIL_KINDS = FOR_CONTACTS | FOR_EDITORS
+
 
 def queue_email(
     *,
@@ -46,6 +81,8 @@ def queue_email(
     `contains_secret` empties the stored bodies once the email is sent.
     Raises opt_out.ContactOptedOut (and writes nothing) for an address whose
     contact opted out; mail to any other contact carries their opt-out link."""
+    if (template_dir, template) not in EMAIL_KINDS:
+        raise ValueError(f"Unregistered kind of email {template_dir}/{template}: add it to EMAIL_KINDS")
     if not to:
         logger.warning("No address for email %s: not queued", key)
         return None

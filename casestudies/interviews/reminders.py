@@ -222,8 +222,7 @@ def send_reminder(interview_pk: int, now: datetime.datetime | None = None) -> bo
             channel=Channel.EMAIL,
             direction=Direction.OUT,
             kind=EventKind.REMINDER,
-            summary=gettext("Reminder (%(slot)s) sent to %(email)s")
-            % {"slot": slot.label, "email": interview.contact.email},
+            summary=gettext("Reminder (%(slot)s) sent to the contact person") % {"slot": slot.label},
         )
         log(interview, "casestudies.interview.reminded", data={"slot": slot.name})
     return True

@@ -209,7 +209,8 @@ def send(request: InterviewRequest, *, user) -> InterviewRequest:
         event={
             "channel": Channel.EMAIL,
             "kind": EventKind.INVITATION,
-            "summary": gettext("Questionnaire link sent to %(email)s") % {"email": request.contact.email},
+            # The log names the contact by role, never by address: erasure leaves it whole.
+            "summary": gettext("Questionnaire link sent to the contact person"),
         },
         extra_fields=["token_hash", "token_expires_at", "token_revoked", "last_contacted_at", "sent_at"],
         prepare=prepare,
@@ -247,7 +248,7 @@ def resend_link(request: InterviewRequest, *, user) -> InterviewRequest:
             direction=Direction.OUT,
             kind=EventKind.REMINDER,
             user=user,
-            summary=gettext("New questionnaire link sent to %(email)s") % {"email": locked.contact.email},
+            summary=gettext("New questionnaire link sent to the contact person"),
         )
         log(locked, "casestudies.interview.link_resent", user=user)
         emails.queue_invitation(locked, raw)

@@ -196,10 +196,9 @@ def begin(task, task_state: TaskState, *, user=None) -> TaskState:
             return _refuse(
                 task_state,
                 gettext(
-                    "Company sign-off not possible: the contact %(name)s has no email address. "
+                    "Company sign-off not possible: the contact person has no email address. "
                     "Add one and submit again."
-                )
-                % {"name": request.contact.name},
+                ),
             )
         _request_sign_off(task, task_state, page, request, user=user)
     return task_state
@@ -246,22 +245,18 @@ def _request_sign_off(task, task_state, page, request: InterviewRequest, *, user
         kind=EventKind.SIGNOFF_REQUESTED,
         user=user,
         summary=gettext(
-            "Final text of “%(title)s” (revision %(revision)s) sent to %(email)s for sign-off; "
-            "reply by %(deadline)s"
+            "Final text of “%(title)s” (revision %(revision)s) sent to the contact person for "
+            "sign-off; reply by %(deadline)s"
         )
-        % {
-            "title": page.title,
-            "revision": sign_off.revision_number,
-            "email": contact.email,
-            "deadline": _date(sign_off.deadline),
-        },
+        % {"title": page.title, "revision": sign_off.revision_number, "deadline": _date(sign_off.deadline)},
     )
     log(
         page,
         "casestudies.signoff.requested",
         user=user,
         revision=task_state.revision,
-        data={"sign_off": sign_off.pk, "contact": contact.name, "deadline": sign_off.deadline.isoformat()},
+        # The contact by role: the page's history outlives the person's data.
+        data={"sign_off": sign_off.pk, "contact": contact.role, "deadline": sign_off.deadline.isoformat()},
     )
     emails.queue_email(
         key=f"signoff:{sign_off.pk}:request",
@@ -323,10 +318,10 @@ def approve(sign_off: SignOff) -> SignOff:
             summary=gettext("Final text approved (revision %(revision)s)")
             % {"revision": locked.revision_number},
         )
-        comment = gettext("Approved by %(name)s (%(company)s) through the personal sign-off link.") % {
-            "name": locked.decided_by,
-            "company": locked.request.company.name,
-        }
+        # Workflow comments outlive the person: the contact by role (the name is in the sign-off).
+        comment = gettext(
+            "Approved by the contact person (%(company)s) through the personal sign-off link."
+        ) % {"company": locked.request.company.name}
         task_state.approve(user=None, comment=comment)
         _queue_decision_emails(locked, content)
     sign_off.refresh_from_db()
@@ -350,8 +345,8 @@ def flag(sign_off: SignOff, flags: list[dict]) -> SignOff:
             summary=summary,
         )
         comment = (
-            gettext("Changes asked for by %(name)s (%(company)s):")
-            % {"name": locked.decided_by, "company": locked.request.company.name}
+            gettext("Changes asked for by the contact person (%(company)s):")
+            % {"company": locked.request.company.name}
             + " "
             + summary
         )
@@ -552,8 +547,7 @@ def send_reminder(pk: int, now: datetime.datetime | None = None) -> bool:
             channel=Channel.EMAIL,
             direction=Direction.OUT,
             kind=EventKind.SIGNOFF_REMINDER,
-            summary=gettext("Sign-off reminder sent to %(email)s")
-            % {"email": sign_off.request.contact.email},
+            summary=gettext("Sign-off reminder sent to the contact person"),
         )
         if page is not None:
             log(page, "casestudies.signoff.reminded", data={"sign_off": sign_off.pk})

@@ -25,7 +25,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from casestudies.interviews.questionnaire.views import private_page, unavailable
+from casestudies.interviews.questionnaire.views import link_blocked, private_page, unavailable, wrong_link
 from casestudies.signoff import links
 from casestudies.signoff import service as signoffs
 from casestudies.signoff.content import SignOffContent
@@ -36,9 +36,12 @@ from casestudies.signoff.models import SignOff, SignOffStatus
 @private_page
 @require_GET
 def start(request: HttpRequest, token: str) -> HttpResponse:
+    # Guessed sign-off links are counted and refused like questionnaire links.
+    if (refused := link_blocked(request)) is not None:
+        return refused
     sign_off = links.for_token(token)
     if sign_off is None:
-        return unavailable(request)
+        return wrong_link(request)
     links.grant(request, sign_off)
     # "Opened" is recorded behind the redirect, with the session cookie: a
     # mail scanner fetching the link does not count as the contact.

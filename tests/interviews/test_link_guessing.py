@@ -166,3 +166,78 @@ def test_without_a_trusted_proxy_the_forwarded_header_is_ignored(link):
         for n, url in enumerate(wrong_links(11))
     ]
     assert statuses[-1] == 429
+
+
+# The sign-off link and the opt-out link: guessed like the questionnaire's, refused alike.
+
+OTHER_LINKS = {
+    "signoff": lambda i: f"/interview/freigabe/{i:043d}/",
+    "opt-out": lambda i: f"/interview/optout/{i:043d}/",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(OTHER_LINKS))
+def test_a_flood_of_wrong_signoff_or_opt_out_links_gets_the_same_pages(kind, interview, time_machine):
+    from casestudies.companies import opt_out
+
+    time_machine.move_to(timezone.now(), tick=False)
+    attacker = Client(REMOTE_ADDR=ATTACKER)
+    wrong = OTHER_LINKS[kind]
+
+    responses = [attacker.get(wrong(i)) for i in range(12)]
+
+    assert [r.status_code for r in responses] == [404] * 10 + [429] * 2
+    neutral, refused = responses[0], responses[-1]
+    assert "<h1>Zu viele Versuche</h1>" in refused.content.decode()
+    assert 0 < int(refused["Retry-After"]) <= 600
+    for response in (neutral, refused):
+        assert response["Cache-Control"] == "no-store, private"
+        assert response["Referrer-Policy"] == "no-referrer"
+        assert response["X-Robots-Tag"] == "noindex, nofollow"
+    in_english = Client(REMOTE_ADDR=ATTACKER, HTTP_ACCEPT_LANGUAGE="en").get(wrong(99))
+    assert "<h1>Too many attempts</h1>" in in_english.content.decode()
+    # The real opt-out link still opens for someone behind the same address,
+    # another network is not affected, and the window ends.
+    right = opt_out.opt_out_url(interview.contact).replace("http://testserver", "")
+    right = right[right.index("/interview/") :]
+    assert Client(REMOTE_ADDR=ATTACKER).get(right).status_code == 200
+    assert Client(REMOTE_ADDR=ELSEWHERE).get(wrong(100)).status_code == 404
+    time_machine.move_to(timezone.now() + datetime.timedelta(minutes=11))
+    assert attacker.get(wrong(101)).status_code == 404
+
+
+def test_wrong_links_of_every_kind_count_together(interview):
+    attacker = Client(REMOTE_ADDR=ATTACKER)
+    statuses = [attacker.get(OTHER_LINKS["signoff"](i)).status_code for i in range(4)]
+    statuses += [attacker.get(OTHER_LINKS["opt-out"](i)).status_code for i in range(4)]
+    statuses += flood(attacker, 4)
+    assert statuses == [404] * 10 + [429] * 2
+
+
+@pytest.fixture
+def signed_off_link(case_study_index, django_capture_on_commit_callbacks) -> str:
+    from django.core import mail
+
+    from .signoff_helpers import (
+        accepted_case_study,
+        editorial_workflow_with_signoff,
+        signoff_link,
+        submit,
+        user_in,
+    )
+
+    editorial_workflow_with_signoff()
+    author = user_in("Authors", "autorin")
+    _, page = accepted_case_study(owner=author)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(page, author)
+    return path_of(signoff_link())
+
+
+def test_past_the_block_rate_no_signoff_link_opens_from_that_network(monkeypatch, signed_off_link):
+    monkeypatch.setattr(tokens, "BLOCK_RATE", "20/h")
+    flood(Client(REMOTE_ADDR=ATTACKER), 21)
+
+    assert Client(REMOTE_ADDR=ATTACKER).get(signed_off_link).status_code == 429
+    assert Client(REMOTE_ADDR=ELSEWHERE).get(signed_off_link).status_code == 302

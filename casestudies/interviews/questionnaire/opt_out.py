@@ -17,7 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from casestudies.companies import opt_out as rule
-from casestudies.interviews.questionnaire.views import private_page, unavailable
+from casestudies.interviews.questionnaire.views import link_blocked, private_page, wrong_link
 
 
 class OptOutForm(forms.Form):
@@ -34,9 +34,13 @@ class OptOutForm(forms.Form):
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def opt_out(request: HttpRequest, signed: str) -> HttpResponse:
+    # A signature cannot be guessed, but a flood of tries is refused like
+    # guessed questionnaire links, with the same pages.
+    if (refused := link_blocked(request)) is not None:
+        return refused
     contact = rule.contact_for(signed)
     if contact is None:
-        return unavailable(request)
+        return wrong_link(request)
     with translation.override(contact.language):
         form = OptOutForm(request.POST or None)
         taken_back = False

@@ -174,20 +174,36 @@ def start(request: HttpRequest, token: str) -> HttpResponse:
     public_id = granted_public_id(request, token)
     if public_id is not None:
         return redirect("interview:questionnaire", public_id=public_id)
-    blocked = tokens.links_blocked(request)
-    if blocked is not None:
-        return too_many_attempts(request, blocked)
+    if (refused := link_blocked(request)) is not None:
+        return refused
     interview = tokens.request_for_token(token)
     if interview is None:
-        limited = tokens.count_wrong_link(request)
-        if limited is not None:
-            return too_many_attempts(request, limited)
-        return unavailable(request)
+        return wrong_link(request)
     grant(request, interview)
     # "Opened" is recorded by the page behind the redirect, which needs the
     # session cookie: mail scanners that fetch links without keeping cookies
     # do not count as the contact opening the questionnaire.
     return redirect("interview:questionnaire", public_id=interview.public_id)
+
+
+def link_blocked(request: HttpRequest) -> HttpResponse | None:
+    """The "too many attempts" page if this network is blocked from opening
+    any personal link (questionnaire, sign-off, opt-out) for now."""
+    blocked = tokens.links_blocked(request)
+    if blocked is None:
+        return None
+    with translation.override(visitors_language(request)):
+        return too_many_attempts(request, blocked)
+
+
+def wrong_link(request: HttpRequest) -> HttpResponse:
+    """A personal link that opened nothing: counted against the network, then
+    the neutral 404 page, or the 429 page once the network is over the limit."""
+    limited = tokens.count_wrong_link(request)
+    if limited is None:
+        return unavailable(request)
+    with translation.override(visitors_language(request)):
+        return too_many_attempts(request, limited)
 
 
 def too_many_attempts(request: HttpRequest, limited: tokens.Limited) -> HttpResponse:
