@@ -137,6 +137,13 @@ def main(argv: list[str] | None = None) -> int:
 
     pictures = photos.run(WORK_DIR / "photos", repeat=2 if quick else 7, log=log)
 
+    # Varnish in front, two replicas against one: a module of its own (bench/front.py).
+    from . import front
+
+    front_rows = front.run(
+        story_path, port=args.port + 10, duration=3 if quick else 10, rounds=1 if quick else 3, log=log
+    )
+
     environment["load_after"] = machine.load_average()
     output = args.output or (WORK_DIR / "RESULTS-quick.md" if quick else BENCH_DIR / "RESULTS.md")
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -151,6 +158,7 @@ def main(argv: list[str] | None = None) -> int:
             quick=quick,
             seconds=time.monotonic() - started,
         )
+        + front.render(front_rows)
     )
     log(f"wrote {output}")
     return 0

@@ -78,14 +78,20 @@ class Varnish:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"varnishd exited:\n{self.output()}")
+                output = self.output()
+                self.stop()
+                raise RuntimeError(f"varnishd exited:\n{output}")
             try:
-                if requests.get(f"{self.url}/healthz/", timeout=5).status_code == 200:
+                # 503 until a backend's probe has passed; then whatever the site answers.
+                response = requests.get(f"{self.url}/healthz/", timeout=5, allow_redirects=False)
+                if response.status_code != 503:
                     return self
             except requests.RequestException:
                 pass
             time.sleep(0.1)
-        raise RuntimeError(f"varnishd did not answer within {timeout} s:\n{self.output()}")
+        output = self.output()
+        self.stop()
+        raise RuntimeError(f"varnishd did not answer within {timeout} s:\n{output}")
 
     def stop(self) -> None:
         if self.process.poll() is None:

@@ -127,11 +127,13 @@ def pages_changed(
     invalidate_all()
     if not settings.WAGTAILFRONTENDCACHE:
         return
-    pages, objects, extra_paths = list(pages), list(objects), list(extra_paths)
+    # Computed now, while a deleted author or company still has its key and
+    # references; sent once the change is committed.
+    urls = affected_urls(pages, objects, extra_paths)
 
     def purge() -> None:
         try:
-            purge_urls_from_cache(affected_urls(pages, objects, extra_paths))
+            purge_urls_from_cache(urls)
         except Exception:
             # The front copies still expire after FRONT_CACHE_SECONDS.
             logger.exception("Purging the front cache failed")

@@ -195,3 +195,11 @@ def test_a_form_with_a_csrf_token_is_private(demo, front_cache_seconds):
 def test_a_post_is_never_stored(demo, front_cache_seconds):
     response = Client().post("/kommentare/senden/", {})
     assert "no-store" in response["Cache-Control"]
+
+
+def test_deleting_a_series_purges_its_page_and_feeds(demo, purges, django_capture_on_commit_callbacks):
+    series = demo["series"]
+    path = series.get_absolute_url()
+    with django_capture_on_commit_callbacks(execute=True):
+        series.delete()
+    assert path in purges

@@ -31,6 +31,8 @@ db = connections["default"].settings_dict
 report = {
     "db_engine": db["ENGINE"], "db_name": str(db["NAME"]), "db_host": db.get("HOST"),
     "conn_health_checks": db.get("CONN_HEALTH_CHECKS"),
+    "conn_max_age": db.get("CONN_MAX_AGE"), "db_pool": db.get("OPTIONS", {}).get("pool"),
+    "front_cache": settings.WAGTAILFRONTENDCACHE, "front_cache_seconds": settings.FRONT_CACHE_SECONDS,
     "cache_class": f"{type(cache).__module__}.{type(cache).__name__}",
     "cache_location": settings.CACHES["default"].get("LOCATION"),
     "cache_options": settings.CACHES["default"].get("OPTIONS", {}),
@@ -211,6 +213,34 @@ def test_a_postgres_url_selects_postgresql_with_connection_health_checks():
     assert report["db_engine"] == "django.db.backends.postgresql"
     assert (report["db_name"], report["db_host"]) == ("casebook", "db.example")
     assert report["conn_health_checks"] is True
+
+
+def test_a_postgres_database_pools_its_connections_when_asked():
+    url = "postgres://casebook:pw@db.example:5432/casebook"
+    assert probe(DATABASE_URL=url)["db_pool"] is None  # persistent connections by default
+    report = probe(DATABASE_URL=url, DATABASE_POOL="true", DATABASE_POOL_MAX_SIZE="2")
+    assert report["db_pool"] == {"min_size": 1, "max_size": 2, "timeout": 10.0}
+    assert report["conn_max_age"] == 0  # Django refuses a pool with persistent connections
+    assert probe(DATABASE_POOL="true")["db_pool"] is None  # SQLite has no pool
+
+
+def test_the_front_cache_backends_come_from_the_environment():
+    assert probe()["front_cache"] == {}
+    report = probe(
+        FRONTEND_CACHE_VARNISH_URLS="http://varnish-1:80,http://varnish-2:80",
+        FRONTEND_CACHE_CLOUDFLARE_ZONE_ID="zone",
+        FRONTEND_CACHE_CLOUDFLARE_BEARER_TOKEN="token",
+        FRONTEND_CACHE_CLOUDFRONT_DISTRIBUTION_ID="E123",
+        PAGE_CACHE_SECONDS="120",
+    )
+    backends = report["front_cache"]
+    assert [b["LOCATION"] for b in backends.values() if b["BACKEND"].endswith("HTTPBackend")] == [
+        "http://varnish-1:80",
+        "http://varnish-2:80",
+    ]
+    assert backends["cloudflare"]["ZONEID"] == "zone"
+    assert backends["cloudfront"]["DISTRIBUTION_ID"] == "E123"
+    assert report["front_cache_seconds"] == 120  # follows the page cache unless set
 
 
 # --- Redis: broker and cache ---------------------------------------------------
