@@ -220,22 +220,23 @@ def _next_redis_db(url: str) -> str:
 
 # No request may wait on a hung Redis for more than about a second.
 REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=1.0)
+# After one failed or timed-out call a process leaves Redis alone this long
+# (blog/redis_breaker.py): one request pays the timeout, the next ones none.
+REDIS_BREAKER_SECONDS = env.float("REDIS_BREAKER_SECONDS", default=10.0)
 
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            # django-redis behind the circuit breaker, with an in-process stand-in.
+            "BACKEND": "blog.redis_breaker.BreakerRedisCache",
             "LOCATION": env.str("REDIS_CACHE_URL", default=_next_redis_db(REDIS_URL)),
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="casebook"),
             "OPTIONS": {
                 "SOCKET_CONNECT_TIMEOUT": REDIS_SOCKET_TIMEOUT,
                 "SOCKET_TIMEOUT": REDIS_SOCKET_TIMEOUT,
-                # A cache that is down must not take the site down with it.
-                "IGNORE_EXCEPTIONS": True,
             },
         }
     }
-    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
