@@ -29,6 +29,7 @@ from django.views import csrf as django_csrf
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from blog.sentences import one_full_stop
 from casestudies.interviews import answers, photos, statuses, tokens
 from casestudies.interviews import states as interview_states
 from casestudies.interviews.models import InterviewRequest
@@ -384,8 +385,10 @@ def autosave(request: HttpRequest, interview: InterviewRequest) -> JsonResponse:
     return JsonResponse(
         {
             "ok": True,
-            "message": gettext("Saved at %(time)s.")
-            % {"time": formats.time_format(timezone.localtime(), "TIME_FORMAT")},
+            "message": one_full_stop(
+                gettext("Saved at %(time)s.")
+                % {"time": formats.time_format(timezone.localtime(), "TIME_FORMAT")}
+            ),
             "progress": gettext("%(answered)s of %(total)s answered")
             % {"answered": answered, "total": total},
             # The page's record of what it shows for this answer, now saved.
