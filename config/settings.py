@@ -263,8 +263,7 @@ CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_SOCKET_TIMEOUT
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": REDIS_SOCKET_TIMEOUT,
     "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
-    # Longer than any task may run; reminders never use long countdowns.
-    "visibility_timeout": 3600,
+    # See CELERY_VISIBILITY_TIMEOUT below, after the outbox lease it must fit.
 }
 # A hung broker must fail a publish quickly, not block a request for minutes.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
@@ -405,3 +404,17 @@ OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
 # dies meanwhile, another relay sends the email once the lease has run out.
 # It must outlast the slowest send (EMAIL_TIMEOUT bounds each SMTP step).
 OUTBOX_SEND_LEASE_SECONDS = env.int("OUTBOX_SEND_LEASE_SECONDS", default=300)
+
+# Redis hands an unacknowledged task to another worker after the visibility
+# timeout: how long a task lost with a killed worker stays lost. It must
+# outlast the longest task (bounded by CELERY_TASK_TIME_LIMIT) and the longest
+# countdown (a relay waiting out another relay's lease, lease + 1 s), or a
+# task still running or waiting would be run twice. docs/decisions.md.
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=OUTBOX_SEND_LEASE_SECONDS)
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=OUTBOX_SEND_LEASE_SECONDS + 120)
+if max(CELERY_TASK_TIME_LIMIT, OUTBOX_SEND_LEASE_SECONDS + 60) >= CELERY_VISIBILITY_TIMEOUT:
+    raise ImproperlyConfigured(
+        "CELERY_VISIBILITY_TIMEOUT must be longer than CELERY_TASK_TIME_LIMIT and than "
+        "OUTBOX_SEND_LEASE_SECONDS + 60, or a running or waiting task is delivered twice."
+    )
+CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = CELERY_VISIBILITY_TIMEOUT

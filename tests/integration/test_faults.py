@@ -169,8 +169,8 @@ def test_a_worker_killed_outright_while_sending_an_email_sends_it_exactly_once_a
     mail_log.release()
     assert status_of(email) != "sent"
 
-    # Its unacknowledged task waits for the broker's visibility timeout (an
-    # hour); the beat sweep of a new worker sends the email meanwhile, once.
+    # Its unacknowledged task waits for the broker's visibility timeout
+    # (minutes); the beat sweep of a new worker sends the email meanwhile, once.
     restarted = launch.worker(own_redis, **lease)
     wait_until(
         lambda: restarted.run(SWEEP) and status_of(email) == "sent",
