@@ -346,10 +346,30 @@ def questionnaire(request: HttpRequest, interview: InterviewRequest) -> HttpResp
             message=gettext("Saved. You can come back to this page at any time."),
         )
     try:
-        interview_states.submit(interview)
+        answers.submit_as_shown(interview, posted.shown_texts())
+    except answers.AnswersChangedElsewhere as changed:
+        return _changed_elsewhere(request, interview, changed.question_ids)
     except interview_states.TransitionNotAllowed:
         return _closed(request, interview)
     return redirect("interview:questionnaire", public_id=interview.public_id)
+
+
+def _changed_elsewhere(request, interview: InterviewRequest, question_ids: set[int]) -> HttpResponse:
+    """A submission from a page that does not show what another tab saved since:
+    show the stored answers (this page's own changes are among them) and let
+    the contact submit again."""
+    stored = _answers_form(interview)
+    form = _answers_form(interview, {name: stored[name].value() for name in stored.fields})
+    form.is_valid()
+    for question in form.questions:
+        if question.pk in question_ids:
+            form.add_error(field_name(question), gettext("Changed in another tab or window."))
+    message = gettext(
+        "Nothing was submitted: your answers were changed in another tab or window after this page "
+        "was opened. Below are the answers as they are saved now, with your changes from this page. "
+        "Please check them and submit again."
+    )
+    return _page(request, interview, form, status=409, message=message)
 
 
 @with_interview
