@@ -48,7 +48,11 @@ class _LogChanges(pybreaker.CircuitBreakerListener):
                 "Redis does not answer: this process serves without it for %s s, then tries again",
                 cb.reset_timeout,
             )
-        elif new_state.name == pybreaker.STATE_CLOSED and old_state is not None:
+        elif (
+            new_state.name == pybreaker.STATE_CLOSED
+            and old_state
+            and old_state.name != pybreaker.STATE_CLOSED
+        ):
             logger.warning("Redis answers again: this process uses it again")
 
 
