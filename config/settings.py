@@ -410,8 +410,10 @@ OUTBOX_SEND_LEASE_SECONDS = env.int("OUTBOX_SEND_LEASE_SECONDS", default=300)
 # outlast the longest task (bounded by CELERY_TASK_TIME_LIMIT) and the longest
 # countdown (a relay waiting out another relay's lease, lease + 1 s), or a
 # task still running or waiting would be run twice. docs/decisions.md.
-CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=OUTBOX_SEND_LEASE_SECONDS)
-CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=OUTBOX_SEND_LEASE_SECONDS + 120)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
+CELERY_VISIBILITY_TIMEOUT = env.int(
+    "CELERY_VISIBILITY_TIMEOUT", default=max(CELERY_TASK_TIME_LIMIT, OUTBOX_SEND_LEASE_SECONDS + 60) + 60
+)
 if max(CELERY_TASK_TIME_LIMIT, OUTBOX_SEND_LEASE_SECONDS + 60) >= CELERY_VISIBILITY_TIMEOUT:
     raise ImproperlyConfigured(
         "CELERY_VISIBILITY_TIMEOUT must be longer than CELERY_TASK_TIME_LIMIT and than "
