@@ -21,6 +21,7 @@ from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.images import get_image_model
 from wagtail.models import Collection, Locale, Page, Site
 
+from . import public_url
 from .models import ArticleIndexPage, ArticlePage, Author, Authorship, HomePage, Series
 
 DEMO_ADMIN_USERNAME = "admin"
@@ -93,6 +94,7 @@ STORY_ARTICLE = {
 @transaction.atomic
 def load() -> dict[str, object]:
     home = _home_page()
+    _site_at_public_base()
     articles = _child_page(
         home,
         ArticleIndexPage,
@@ -140,6 +142,13 @@ def _home_page() -> HomePage:
     if old_root and old_root.pk != home.pk and old_root.depth == 2 and not old_root.get_children().exists():
         old_root.delete()
     return home
+
+
+def _site_at_public_base() -> None:
+    """The Wagtail site answers at SITE_BASE_URL's host and port, so that the
+    pages' full URLs (sitemap.xml, the admin's "view live") are the public ones."""
+    hostname, port = public_url.host_and_port()
+    Site.objects.filter(is_default_site=True).update(hostname=hostname, port=port)
 
 
 def _root_page() -> Page:

@@ -11,6 +11,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
+from . import public_url
 from .models import Author, Series
 from .models.pages import live_sections, live_stories, stories_by, stories_in, with_listing_data
 
@@ -90,6 +91,16 @@ class StoryFeed(Feed):
 
     def item_categories(self, item):
         return [tag.name for tag in item.tags.all()]
+
+    def get_feed(self, obj, request):
+        # Django builds the feed's links from the sites framework and the
+        # request's scheme; readers must get the public base URL.
+        feed = super().get_feed(obj, request)
+        for key in ("link", "feed_url"):
+            feed.feed[key] = public_url.on_public_base(feed.feed.get(key) or "")
+        for item in feed.items:
+            item["link"] = public_url.on_public_base(item["link"])
+        return feed
 
     def item_guid(self, item) -> str:
         return f"{settings.SITE_BASE_URL}/page/{item.pk}"

@@ -16,6 +16,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
+from . import redis_breaker
+
 logger = logging.getLogger("casebook.page_cache")
 
 GENERATION_KEY = "page-cache:generation"
@@ -33,12 +35,20 @@ EXCLUDED_PREFIXES = (
 CACHE_HIT_HEADER = "X-Casebook-Cache"
 
 
+_missed_invalidation = False
+
+
 def invalidate_all(**_kwargs) -> None:
     """Make every cached page stale. Safe to connect to any signal."""
+    global _missed_invalidation
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
         cache.set(GENERATION_KEY, 2, None)
+    if not redis_breaker.available():
+        # Redis did not hear it: bump the generation once it is back, or its
+        # copies would outlive the change.
+        _missed_invalidation = True
 
 
 def _generation() -> int:
@@ -81,9 +91,17 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        global _missed_invalidation
+        if _missed_invalidation and redis_breaker.available():
+            _missed_invalidation = False
+            invalidate_all()
         if not _cacheable_request(request):
             return self.get_response(request)
         generation = _generation()
+        if not redis_breaker.available():
+            # Redis is away (the breaker is open): no page cache at all, rather
+            # than copies in one process that another one's change cannot reach.
+            return self.get_response(request)
         key = _key(request, generation)
         cached = cache.get(key)
         if cached is not None:

@@ -23,7 +23,9 @@ from django.db import transaction
 from django.db.models import F, Sum
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from pybreaker import CircuitBreakerError
 
+from . import redis_breaker
 from .client_address import client_ip
 from .models import PageViewDay
 from .models.pages import story_page_models
@@ -110,8 +112,19 @@ def record_view(request: HttpRequest, page_id: int) -> bool:
     today = timezone.localdate().isoformat()
     script = _counter_script()
     try:
-        if script is not None:
-            return bool(script(keys=[_key("seen", mark), _key("day", today)], args=[VISIT_SECONDS, page_id]))
+        if script is not None and redis_breaker.available():
+            try:
+                return bool(
+                    redis_breaker.call(
+                        script, keys=[_key("seen", mark), _key("day", today)], args=[VISIT_SECONDS, page_id]
+                    )
+                )
+            except (CircuitBreakerError, *redis_breaker.OUTAGE):
+                logger.warning("Redis away: the view of page %s is written to the database", page_id)
+        elif script is not None:
+            logger.info("Redis away: the view of page %s is written to the database", page_id)
+        # Without Redis (or while it is away) the visitor mark lives in the
+        # cache (the in-process stand-in then) and the view goes to the database.
         if not cache.add(_key("seen", mark), 1, VISIT_SECONDS):
             return False
         _add_to_database({(page_id, timezone.localdate()): 1})

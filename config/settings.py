@@ -239,22 +239,23 @@ def _next_redis_db(url: str) -> str:
 
 # No request may wait on a hung Redis for more than about a second.
 REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=1.0)
+# After one failed or timed-out call a process leaves Redis alone this long
+# (blog/redis_breaker.py): one request pays the timeout, the next ones none.
+REDIS_BREAKER_SECONDS = env.float("REDIS_BREAKER_SECONDS", default=10.0)
 
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            # django-redis behind the circuit breaker, with an in-process stand-in.
+            "BACKEND": "blog.redis_breaker.BreakerRedisCache",
             "LOCATION": env.str("REDIS_CACHE_URL", default=_next_redis_db(REDIS_URL)),
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="casebook"),
             "OPTIONS": {
                 "SOCKET_CONNECT_TIMEOUT": REDIS_SOCKET_TIMEOUT,
                 "SOCKET_TIMEOUT": REDIS_SOCKET_TIMEOUT,
-                # A cache that is down must not take the site down with it.
-                "IGNORE_EXCEPTIONS": True,
             },
         }
     }
-    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -307,8 +308,7 @@ CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_SOCKET_TIMEOUT
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": REDIS_SOCKET_TIMEOUT,
     "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
-    # Longer than any task may run; reminders never use long countdowns.
-    "visibility_timeout": 3600,
+    # See CELERY_VISIBILITY_TIMEOUT below, after the outbox lease it must fit.
 }
 # A hung broker must fail a publish quickly, not block a request for minutes.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
@@ -477,3 +477,19 @@ AXES_RESET_ON_SUCCESS = True
 # session): only failed attempts are kept, and only until the lock-out ends.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
+
+# Redis hands an unacknowledged task to another worker after the visibility
+# timeout: how long a task lost with a killed worker stays lost. It must
+# outlast the longest task (bounded by CELERY_TASK_TIME_LIMIT) and the longest
+# countdown (a relay waiting out another relay's lease, lease + 1 s), or a
+# task still running or waiting would be run twice. docs/decisions.md.
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
+CELERY_VISIBILITY_TIMEOUT = env.int(
+    "CELERY_VISIBILITY_TIMEOUT", default=max(CELERY_TASK_TIME_LIMIT, OUTBOX_SEND_LEASE_SECONDS + 60) + 60
+)
+if max(CELERY_TASK_TIME_LIMIT, OUTBOX_SEND_LEASE_SECONDS + 60) >= CELERY_VISIBILITY_TIMEOUT:
+    raise ImproperlyConfigured(
+        "CELERY_VISIBILITY_TIMEOUT must be longer than CELERY_TASK_TIME_LIMIT and than "
+        "OUTBOX_SEND_LEASE_SECONDS + 60, or a running or waiting task is delivered twice."
+    )
+CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = CELERY_VISIBILITY_TIMEOUT

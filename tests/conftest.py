@@ -126,3 +126,13 @@ def database_pageviews(settings):
     pageviews.reset_clients()
     yield
     pageviews.reset_clients()
+
+
+@pytest.fixture(autouse=True)
+def _redis_breaker_closed():
+    """Every test starts with the circuit breaker around Redis closed (blog/redis_breaker.py)."""
+    from blog import redis_breaker
+
+    redis_breaker.reset()
+    yield
+    redis_breaker.reset()

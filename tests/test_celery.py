@@ -6,11 +6,13 @@ import datetime
 
 import pytest
 from celery.signals import before_task_publish, task_prerun
+from django.conf import settings as project_settings
 from django.db import transaction
 from django.utils import timezone
 
 from blog.tasks import publish_scheduled_pages
 from config.celery import app
+from tests.processes import run_python
 from tests.services import redis_client
 from tests.worker import celery_worker, wait_for
 
@@ -31,6 +33,30 @@ def test_the_broker_never_redelivers_a_task_that_is_only_waiting(settings):
     visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
     assert visibility > settings.OUTBOX_SEND_LEASE_SECONDS + 60
     assert 0 < settings.EMAIL_TIMEOUT * 5 < settings.OUTBOX_SEND_LEASE_SECONDS
+
+
+def test_a_task_lost_with_a_killed_worker_comes_back_within_minutes_after_any_task_could_end():
+    # The production settings, as the worker reads them (config.celery).
+    conf = app.conf
+    visibility = conf.broker_transport_options["visibility_timeout"]
+    lease = project_settings.OUTBOX_SEND_LEASE_SECONDS
+
+    assert visibility <= 10 * 60, "minutes, not an hour"
+    assert visibility > conf.task_time_limit, "a task still running would be delivered again"
+    assert visibility > lease + 60, "a relay waiting out a lease would run twice"
+    assert conf.task_time_limit >= project_settings.EMAIL_TIMEOUT * 5, "the slowest send fits in a task"
+
+
+def test_a_visibility_timeout_shorter_than_a_task_may_run_is_refused_at_start():
+    result = run_python(
+        ["manage.py", "check"],
+        SECRET_KEY="x" * 60,
+        REDIS_URL="redis://127.0.0.1:6379/6",
+        CELERY_TASK_TIME_LIMIT="600",
+        CELERY_VISIBILITY_TIMEOUT="420",
+    )
+    assert result.returncode != 0
+    assert "CELERY_VISIBILITY_TIMEOUT must be longer" in result.stderr
 
 
 def test_tasks_are_discovered_per_app():

@@ -268,7 +268,7 @@ def test_with_redis_the_broker_is_that_url_and_the_cache_the_next_database():
     report = probe(REDIS_URL="redis://redis.example:6379/4")
     assert report["always_eager"] is False
     assert report["broker_url"] == "redis://redis.example:6379/4"
-    assert report["cache_class"] == "django_redis.cache.RedisCache"
+    assert report["cache_class"] == "blog.redis_breaker.BreakerRedisCache"
     assert report["cache_location"] == "redis://redis.example:6379/5"
 
 

@@ -1,6 +1,14 @@
 from django import template
 
+from blog.sentences import one_full_stop as _one_full_stop
+
 register = template.Library()
+
+
+@register.filter(is_safe=True)
+def one_full_stop(text: str) -> str:
+    """ "on Dec. 4, 2026, 7:32 p.m.." reads "… p.m." (blog/sentences.py)."""
+    return _one_full_stop(text)
 
 
 @register.simple_tag(takes_context=True)

@@ -15,7 +15,11 @@ and the network may deliver those saves in any order. Each carries a
 Revision: an id of the browser tab and a number that grows with every save
 from it. A save older than the one that wrote the stored text, from the same
 tab, is stale and changes nothing; so the newest text wins, not the last to
-arrive. Saves from another tab, or without a revision (no script), apply."""
+arrive. Saves from another tab, or without a revision (no script), apply.
+
+A submission carries the full text of every answer the page shows, and is
+refused when another tab changed one of them since (submit_as_shown): the
+contact submits what they see, after seeing the other tab's text."""
 
 from __future__ import annotations
 
@@ -71,6 +75,14 @@ class AnswersLocked(Exception):
 
 class AnswersStale(Exception):
     """The form was made before the answers were last submitted."""
+
+
+class AnswersChangedElsewhere(Exception):
+    """Another tab or window changed answers after this page showed them."""
+
+    def __init__(self, question_ids: set[int]):
+        super().__init__(f"answers changed elsewhere: {sorted(question_ids)}")
+        self.question_ids = question_ids
 
 
 def submission_round(interview: InterviewRequest) -> int:
@@ -138,6 +150,23 @@ def save_answers(
             _log_saved(locked)
     interview.status = locked.status
     return changed
+
+
+def submit_as_shown(interview: InterviewRequest, shown: dict[int, str]) -> None:
+    """Submit the answers if each one in `shown` (question id -> the text the
+    contact's page shows, sent with the submission) is the stored text.
+
+    The check and the submission run in one transaction under the request's
+    row lock, which every save takes too: no save from another tab can land
+    between them. Raises AnswersChangedElsewhere (nothing submitted) with the
+    questions whose stored text is not the one the page shows."""
+    with transaction.atomic():
+        rows.lock(InterviewRequest, interview.pk)
+        stored = dict(Answer.objects.filter(question_id__in=shown).values_list("question_id", "text"))
+        differ = {question_id for question_id, text in shown.items() if stored.get(question_id, "") != text}
+        if differ:
+            raise AnswersChangedElsewhere(differ)
+        interview_states.submit(interview)
 
 
 def _log_saved(interview: InterviewRequest) -> None:

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import time
 
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from blog import redis_breaker
 from blog.admin_users import admin_url, language_of
 from casestudies.companies import opt_out
 from casestudies.interviews.models import InterviewRequest, OutgoingEmail
@@ -112,13 +112,6 @@ def queue_email(
     return email
 
 
-# After the broker failed, this process leaves relaying to the beat sweep for
-# this long: a hung Redis costs one request about a second (the socket
-# timeout), not every email of every request.
-BROKER_PAUSE_SECONDS = 15
-_broker_failed_at: dict[str, float] = {}
-
-
 def on_email_due(sender, **message) -> None:
     """Receiver of blog.signals.email_due: other apps' emails go through the same outbox."""
     message.pop("signal", None)
@@ -129,22 +122,21 @@ def relay_soon(email_pk: int) -> None:
     """Hand the row to a worker; if the broker is unreachable the beat sweep sends it."""
     from kombu.exceptions import OperationalError
 
-    broker = str(relay_email.app.conf.broker_url)
-    failed_at = _broker_failed_at.get(broker)
-    if failed_at is not None and time.monotonic() - failed_at < BROKER_PAUSE_SECONDS:
-        logger.warning("Broker failed moments ago: outgoing email %s is left to the periodic sweep", email_pk)
+    # The broker is Redis: while the circuit breaker is open (a failure or
+    # timeout moments ago) a publish would wait out its timeout again, so a
+    # hung Redis costs one request about a second, not every email of every request.
+    if not redis_breaker.available():
+        logger.warning("Redis is away: outgoing email %s is left to the periodic sweep", email_pk)
         return
     try:
         relay_email.delay(email_pk)
     except OperationalError:
-        _broker_failed_at[broker] = time.monotonic()
+        redis_breaker.trip()
         logger.exception(
             "The broker did not take outgoing email %s; the periodic sweep will send it", email_pk
         )
     except Exception:
         logger.exception("Could not queue outgoing email %s; the periodic sweep will send it", email_pk)
-    else:
-        _broker_failed_at.pop(broker, None)
 
 
 def queue_link_email(request: InterviewRequest, raw_token: str, template: str) -> None:

@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from blog import redis_breaker
 from casestudies import rows
 from casestudies.interviews import contact_log, statuses
 from casestudies.interviews import states as interview_states
@@ -280,6 +281,9 @@ def too_many_files_at_once() -> PhotoRejected:
 
 
 def _queue_thumbnails(photo_ids: list[int]) -> None:
+    if not redis_breaker.available():
+        logger.warning("Redis is away: thumbnails of photos %s are left to the periodic sweep", photo_ids)
+        return
     for pk in photo_ids:
         try:
             make_photo_thumbnail.delay(pk)

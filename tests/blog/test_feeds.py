@@ -1,8 +1,11 @@
 """RSS and Atom feeds, and sitemap.xml."""
 
+import io
 from xml.etree.ElementTree import Element
 
 import pytest
+from django.core.management import call_command
+from wagtail.models import Site
 
 from tests.blog.xmltools import ATOM, SITEMAP, parse_xml
 from tests.factories import AuthorFactory, SeriesFactory, make_article
@@ -127,12 +130,47 @@ def test_sitemap_lists_pages_authors_and_series(client, demo):
     response = client.get("/sitemap.xml", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     locations = {loc.text for loc in parse_xml(response.content).iter(f"{SITEMAP}loc")}
-    assert "http://localhost/artikel/kundenzufriedenheit-als-werbefigur/" in locations
-    assert "http://localhost/artikel/" in locations
-    assert "http://localhost/" in locations
+    assert "http://testserver/artikel/kundenzufriedenheit-als-werbefigur/" in locations
+    assert "http://testserver/artikel/" in locations
+    assert "http://testserver/" in locations
     # German URLs whatever language the crawler asks for.
     assert "http://testserver/autoren/jan-berger/" in locations
     assert "http://testserver/serien/chief-social-media-officer/" in locations
+
+
+def test_sitemap_feeds_and_canonical_links_use_the_public_base_url(client, demo, settings):
+    # Whatever host the request came in on, and whatever the Site record says.
+    settings.SITE_BASE_URL = "https://casebook.example"
+    Site.objects.filter(is_default_site=True).update(hostname="localhost", port=80)
+    sitemap = client.get("/sitemap.xml", HTTP_HOST="127.0.0.1:8000")
+    locations = {loc.text for loc in parse_xml(sitemap.content).iter(f"{SITEMAP}loc")}
+    assert "https://casebook.example/artikel/kundenzufriedenheit-als-werbefigur/" in locations
+    assert "https://casebook.example/autoren/jan-berger/" in locations
+    assert all(location.startswith("https://casebook.example/") for location in locations), locations
+
+    feed = parse_xml(client.get("/feeds/rss/").content)
+    links = [feed.findtext("channel/link"), *(item.findtext("link") for item in feed.iter("item"))]
+    assert links[1:], "the feed has items"
+    assert all(link.startswith("https://casebook.example/") for link in links), links
+
+    page = client.get("/artikel/kundenzufriedenheit-als-werbefigur/").content.decode()
+    assert (
+        '<link rel="canonical" href="https://casebook.example/artikel/kundenzufriedenheit-als-werbefigur/">'
+        in page
+    )
+
+
+def test_load_demo_puts_the_site_at_the_public_base_urls_host_and_port(db, settings):
+    settings.SITE_BASE_URL = "http://casebook.example:8080"
+    call_command("load_demo", stdout=io.StringIO())
+    site = Site.objects.get(is_default_site=True)
+    assert (site.hostname, site.port) == ("casebook.example", 8080)
+    assert site.root_page.get_full_url() == "http://casebook.example:8080/"
+
+    settings.SITE_BASE_URL = "https://casebook.example"
+    call_command("load_demo", stdout=io.StringIO())
+    site.refresh_from_db()
+    assert (site.hostname, site.port) == ("casebook.example", 443)
 
 
 def test_sitemap_leaves_out_unpublished_pages(client, demo):

@@ -4,6 +4,7 @@ browser really sends (an Origin header, CRLF line breaks) must get through."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from casestudies.models import Answer, InterviewStatus
 from tests.interviews.factories import InterviewRequestFactory
@@ -107,3 +108,46 @@ def test_picked_photos_are_previewed_before_and_after_the_upload(page, questionn
     )
     assert all(width > 0 for width in widths)
     screenshot("uploaded")
+
+
+def test_a_stale_tab_cannot_submit_blind_it_sees_the_other_tabs_answers_first(
+    page, questionnaire, live_server, screenshot
+):
+    first, second = questionnaire.questions.order_by("sort_order")
+    page.fill(f"#id_answer_{first.pk}", "Mit einem Tweet.")
+    page.fill(f"#id_answer_{second.pk}", "Viel.")
+    with page.expect_navigation():
+        page.click("button[value=save]")
+    assert "Gespeichert." in page.content()
+
+    # A second tab of the same browser changes the first answer; its autosave saves it.
+    other = page.context.new_page()
+    other.goto(page.url)
+    other.fill(f"#id_answer_{first.pk}", "Mit einer ganzen Kampagne.")
+    other.locator(f"#id_answer_{first.pk}").blur()
+    expect(other.locator("#autosave-status")).to_contain_text("Gespeichert um")
+    assert Answer.objects.get(question=first).text == "Mit einer ganzen Kampagne."
+
+    # The first tab still shows the old text, and submits.
+    assert page.input_value(f"#id_answer_{first.pk}") == "Mit einem Tweet."
+    with page.expect_navigation():
+        page.click("button[value=submit]")
+
+    screenshot("stale-tab-refused")
+    assert "Es wurde nichts abgeschickt" in page.content()
+    assert (
+        "In einem anderen Tab oder Fenster geändert."
+        in page.locator(f"#id_answer_{first.pk}-error").inner_text()
+    )
+    assert page.input_value(f"#id_answer_{first.pk}") == "Mit einer ganzen Kampagne."
+    questionnaire.refresh_from_db()
+    assert questionnaire.status == InterviewStatus.IN_PROGRESS
+
+    # Having seen it, the contact submits what the tab now shows.
+    with page.expect_navigation():
+        page.click("button[value=submit]")
+    assert "Vielen Dank!" in page.content()
+    questionnaire.refresh_from_db()
+    assert questionnaire.status == InterviewStatus.SUBMITTED
+    assert Answer.objects.get(question=first).text == "Mit einer ganzen Kampagne."
+    other.close()

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import signal
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import requests
 from django.core import mail
 
 from casestudies.interviews import states as interview_states
@@ -167,8 +169,8 @@ def test_a_worker_killed_outright_while_sending_an_email_sends_it_exactly_once_a
     mail_log.release()
     assert status_of(email) != "sent"
 
-    # Its unacknowledged task waits for the broker's visibility timeout (an
-    # hour); the beat sweep of a new worker sends the email meanwhile, once.
+    # Its unacknowledged task waits for the broker's visibility timeout
+    # (minutes); the beat sweep of a new worker sends the email meanwhile, once.
     restarted = launch.worker(own_redis, **lease)
     wait_until(
         lambda: restarted.run(SWEEP) and status_of(email) == "sent",
@@ -257,3 +259,129 @@ def test_twenty_concurrent_autosaves_lose_nothing_and_the_newest_text_of_each_an
     interview.refresh_from_db()
     assert interview.status == InterviewStatus.IN_PROGRESS
     assert ContactEvent.objects.filter(request=interview, kind=EventKind.SAVED).count() == 1
+
+
+# --- 5. Redis hangs under readers: the circuit breaker -------------------------------
+
+BREAKER_SECONDS = 3
+READERS = 4
+
+
+def timed(call) -> tuple[int, float]:
+    started = time.monotonic()
+    response = call()
+    return response.status_code, time.monotonic() - started
+
+
+def at_once(call) -> list[tuple[int, float]]:
+    """`call` made by four readers at the same moment: (status, seconds) of each."""
+    start = threading.Barrier(READERS)
+
+    def one(_):
+        start.wait(timeout=30)
+        return timed(call)
+
+    with ThreadPoolExecutor(READERS) as pool:
+        return list(pool.map(one, range(READERS)))
+
+
+@pytest.mark.redis
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_with_redis_hung_every_page_answers_in_a_second_and_a_half_then_at_its_normal_pace(
+    demo, own_redis, launch, mail_log
+):
+    interview = InterviewRequestFactory()
+    first, second = interview.questions.order_by("sort_order")
+    token = invite(interview)
+    web = launch.web(
+        REDIS_URL=own_redis.url(), PAGE_CACHE_SECONDS="300", REDIS_BREAKER_SECONDS=str(BREAKER_SECONDS)
+    )
+    worker = launch.worker(own_redis)
+    contact = Contact(web.url)
+    contact.open(token)
+    saves = iter(range(1, 10_000))
+
+    def autosave():
+        return contact.same_browser().autosave(
+            first.pk, f"Entwurf {next(saves)}", revision_tab="tab-1", revision_seq=str(next(saves))
+        )
+
+    editor = requests.Session()
+    login = editor.get(f"{web.url}/admin/login/", timeout=15)
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login.text).group(1)
+    editor.post(
+        f"{web.url}/admin/login/",
+        data={"csrfmiddlewaretoken": csrf, "username": demo["admin"].username, "password": "casebook-demo"},
+        headers={"Referer": f"{web.url}/admin/login/"},
+        timeout=15,
+    )
+
+    def admin_page():
+        with requests.Session() as session:  # a Session is not thread-safe: one per reader
+            session.cookies.update(editor.cookies)
+            return session.get(f"{web.url}/admin/", timeout=15)
+
+    story = demo["article"].get_url()
+    fresh = iter(range(1, 10_000))  # a query of its own: no stored copy, the page is made
+    pages = {
+        "/": lambda: web.get(f"/?reader={next(fresh)}"),
+        "a case study": lambda: web.get(f"{story}?reader={next(fresh)}"),
+        "a wrong questionnaire link": lambda: web.get(f"/interview/{'x' * 43}/"),
+        "the questionnaire": lambda: contact.same_browser().http.get(contact.page_url, timeout=15),
+        "an autosave": autosave,
+        "the admin's dashboard": admin_page,
+    }
+    expected = {name: 404 if "wrong" in name else 200 for name in pages}
+    for call in pages.values():
+        at_once(call)  # warm: templates loaded, connections open, copies cached
+    # Normal: made with Redis answering (without the page cache's copy, which
+    # a hung Redis cannot give), four readers at once.
+    normal = {name: max(seconds for _, seconds in at_once(call)) for name, call in pages.items()}
+    assert web.get("/healthz/").json()["status"] == "ok"
+    assert admin_page().url.endswith("/admin/"), "the editor is logged in"
+
+    own_redis.pause()  # connections accepted, nothing answered
+    measured = {}
+    for name, call in pages.items():
+        time.sleep(BREAKER_SECONDS + 0.2)  # the breaker probes Redis again: a first request after the hang
+        hang = at_once(call)
+        after = at_once(call)
+        measured[name] = (normal[name], hang, after)
+        assert [status for status, _ in hang + after] == [expected[name]] * 2 * READERS, (
+            name,
+            measured[name],
+        )
+        assert max(seconds for _, seconds in hang) <= 1.5, (name, measured[name])
+        # Twice the normal time, and a quarter second for a busy test machine.
+        assert max(seconds for _, seconds in after) <= 2 * normal[name] + 0.25, (name, measured[name])
+    for _ in range(2):  # a probe that meets the hung Redis, then the open breaker
+        time.sleep(BREAKER_SECONDS + 0.2)
+        status, seconds = timed(lambda: web.get("/healthz/"))
+        health = web.get("/healthz/")
+        assert status == 503 and seconds <= 1, (status, seconds)
+        assert health.json()["failed"] == ["cache"] and health.json()["checks"]["database"] is True
+    response = contact.post(
+        {first.pk: "Abgeschickt, als Redis hing.", second.pk: "Alles da."}, action="submit"
+    )
+    assert response.status_code == 200 and THANKS in response.text, response.text[:3000]
+    print("with Redis hung (normal s, first after the hang, after):", measured)
+
+    own_redis.resume()
+    # Within the breaker's time the site uses Redis again: the page cache
+    # serves its copies, the health check is green, the emails go out once.
+    time.sleep(BREAKER_SECONDS + 0.2)
+    wait_until(lambda: web.get("/healthz/").status_code == 200, 5, "healthz green", diagnostics=launch.output)
+    web.get("/")
+    assert web.get("/").headers.get("X-Casebook-Cache") == "hit"
+    worker.run(SWEEP, timeout=60)
+    emails = list(OutgoingEmail.objects.filter(request=interview).exclude(key__contains=":invitation:"))
+    wait_until(
+        lambda: {status_of(e) for e in emails} == {"sent"}, 20, "the emails sent", diagnostics=worker.output
+    )
+    worker.run(SWEEP)
+    assert sorted(r["to"][0] for r in mail_log.delivered()) == sorted(e.to for e in emails), mail_log
+    assert dict(Answer.objects.filter(question__request=interview).values_list("text", "is_final")) == {
+        "Abgeschickt, als Redis hing.": True,
+        "Alles da.": True,
+    }

@@ -95,6 +95,17 @@ class AnswersForm(forms.Form):
             and self._changed_here(q)
         }
 
+    def shown_texts(self) -> dict[int, str]:
+        """The text this page shows for each editable answer it sent, by question id:
+        what a submission from it must submit."""
+        return {
+            q.pk: self.cleaned_data[field_name(q)]
+            for q in self.questions
+            if not self.fields[field_name(q)].disabled
+            and field_name(q) in self.data
+            and field_name(q) in self.cleaned_data
+        }
+
     def require(self, question_ids: set[int]) -> None:
         """For submission: these questions still need an answer."""
         for question in self.questions:

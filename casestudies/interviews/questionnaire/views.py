@@ -29,6 +29,7 @@ from django.views import csrf as django_csrf
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from blog.sentences import one_full_stop
 from casestudies.interviews import answers, photos, statuses, tokens
 from casestudies.interviews import states as interview_states
 from casestudies.interviews.models import InterviewRequest
@@ -361,10 +362,30 @@ def questionnaire(request: HttpRequest, interview: InterviewRequest) -> HttpResp
             message=gettext("Saved. You can come back to this page at any time."),
         )
     try:
-        interview_states.submit(interview)
+        answers.submit_as_shown(interview, posted.shown_texts())
+    except answers.AnswersChangedElsewhere as changed:
+        return _changed_elsewhere(request, interview, changed.question_ids)
     except interview_states.TransitionNotAllowed:
         return _closed(request, interview)
     return redirect("interview:questionnaire", public_id=interview.public_id)
+
+
+def _changed_elsewhere(request, interview: InterviewRequest, question_ids: set[int]) -> HttpResponse:
+    """A submission from a page that does not show what another tab saved since:
+    show the stored answers (this page's own changes are among them) and let
+    the contact submit again."""
+    stored = _answers_form(interview)
+    form = _answers_form(interview, {name: stored[name].value() for name in stored.fields})
+    form.is_valid()
+    for question in form.questions:
+        if question.pk in question_ids:
+            form.add_error(field_name(question), gettext("Changed in another tab or window."))
+    message = gettext(
+        "Nothing was submitted: your answers were changed in another tab or window after this page "
+        "was opened. Below are the answers as they are saved now, with your changes from this page. "
+        "Please check them and submit again."
+    )
+    return _page(request, interview, form, status=409, message=message)
 
 
 @with_interview
@@ -400,8 +421,10 @@ def autosave(request: HttpRequest, interview: InterviewRequest) -> JsonResponse:
     return JsonResponse(
         {
             "ok": True,
-            "message": gettext("Saved at %(time)s.")
-            % {"time": formats.time_format(timezone.localtime(), "TIME_FORMAT")},
+            "message": one_full_stop(
+                gettext("Saved at %(time)s.")
+                % {"time": formats.time_format(timezone.localtime(), "TIME_FORMAT")}
+            ),
             "progress": gettext("%(answered)s of %(total)s answered")
             % {"answered": answered, "total": total},
             # The page's record of what it shows for this answer, now saved.
