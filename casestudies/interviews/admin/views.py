@@ -57,6 +57,8 @@ class VisibleOnly:
 
 
 class IndexView(VisibleOnly, generic.IndexView):
+    results_template_name = "casestudies/admin/interview_listing_results.html"
+
     def get_base_queryset(self):
         return funnel.with_funnel(super().get_base_queryset())
 
