@@ -113,3 +113,23 @@ def test_the_steps_and_the_side_panel_are_there(client, author):
     assert 'class="cb-steps"' in html
     assert 'data-side-panel="interview-request"' in html
     assert reverse("companycontact:edit", args=[interview.contact_id]) in html
+
+
+def test_the_company_page_lists_its_requests_with_the_step_indicator_and_its_case_studies(client, author):
+    from django.contrib.auth.models import Permission
+
+    author.user_permissions.add(Permission.objects.get(codename="view_company"))
+    mine = InterviewRequestFactory(owner=author, status=InterviewStatus.SENT, contact__name="Dana Eigene")
+    InterviewRequestFactory(contact__company=mine.company, contact__name="Konrad Fremd")
+    ContactEvent.objects.create(
+        request=mine, channel="email", direction="out", kind="invitation", summary="x"
+    )
+
+    response = client.get(reverse("wagtailsnippets_casestudies_company:inspect", args=[mine.company_id]))
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert "Dana Eigene" in html and 'class="cb-steps"' in html
+    assert 'aria-current="step"' in html
+    assert "Konrad Fremd" not in html  # an author sees only their own requests
+    assert "Fallstudien" in html
