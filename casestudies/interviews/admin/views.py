@@ -133,6 +133,9 @@ NEXT_ACTIONS: dict[str, tuple[str, ...]] = {
     InterviewStatus.DECLINED: ("notice", "failure_draft"),
 }
 NEXT_ACTION_OTHERWISE = ("log",)
+# Actions about the deadline, offered beside it in the side panel too (issue
+# 14 registers the extension under one of these names).
+DEADLINE_ACTIONS = ("extend", "extend_deadline")
 
 
 def allowed_actions(interview: InterviewRequest) -> list[tuple[str, Action]]:
@@ -207,6 +210,9 @@ class InspectView(VisibleOnly, generic.InspectView):
             if interview.status in statuses.AWAITING_CONTACT
             else "",
             "contact_url": reverse("companycontact:edit", args=[interview.contact_id]),
+            "deadline_actions": [
+                (name, action.label) for name, action in self.actions if name in DEADLINE_ACTIONS
+            ],
             "notice_counts": statuses.notice_counts(interview),
             "publishable_from": statuses.publishable_from(interview),
         }
