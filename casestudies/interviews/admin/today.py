@@ -7,8 +7,8 @@ the company sign-offs).
 Each section is a condition on requests (a Q), so the listing's "needs
 action" filter and the panel ask the same thing. Only requests the user may
 see (casestudies.interviews.admin.visibility) are counted: an author sees
-their own. The panel costs two queries per section, however many requests
-and log entries there are."""
+their own. The panel costs two queries per section, whatever is due and however many
+requests and log entries there are."""
 
 from __future__ import annotations
 
@@ -168,10 +168,11 @@ def due_for(user, today: datetime.date | None = None) -> list[DueSection]:
     for section in SECTIONS:
         matching: QuerySet = visible.filter(section.condition(today)).distinct()
         ordered = section.annotate(matching) if section.annotate else matching
+        # Both queries always run, so the panel costs the same however much is due.
         shown = list(ordered.order_by(*section.order_by)[:SHOWN])
+        total = matching.count()
         if not shown:
             continue
-        total = len(shown) if len(shown) < SHOWN else matching.count()
         items = [
             DueItem(
                 request,
