@@ -5,14 +5,18 @@ publishing that stay shut for a failure case study before its last notice
 (casestudies.publishing.last_notice), and the company sign-off."""
 
 from django.contrib import messages
+from django.templatetags.static import static
+from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.models import TaskState, WorkflowState
 from wagtail.snippets.models import register_snippet
 
+from casestudies.interviews.admin import today
 from casestudies.interviews.admin.responsiveness import CompanyViewSetGroup, ResponsivenessPanel
 from casestudies.interviews.admin.views import interview_request_viewset, question_set_viewset
 from casestudies.interviews.states import LOG_ACTIONS
 from casestudies.pages import admin as publication_admin
+from casestudies.signoff import today as signoff_today
 from casestudies.signoff.models import SignOff
 from casestudies.signoff.service import LOG_ACTIONS as SIGNOFF_LOG_ACTIONS
 from casestudies.signoff.task import CompanySignOffTask
@@ -41,6 +45,22 @@ def register_interview_log_actions(actions):
 @hooks.register("construct_homepage_panels")
 def add_responsiveness_panel(request, panels):
     panels.append(ResponsivenessPanel())
+
+
+# Issue 19: "what needs me today" on the dashboard, the company sign-offs among
+# what it waits on, and the admin stylesheet (step indicator, panel) on every
+# admin page.
+today.add_section(signoff_today.SIGN_OFFS_ENDING, before="reminder_failed")
+
+
+@hooks.register("construct_homepage_panels")
+def add_today_panel(request, panels):
+    panels.append(today.TodayPanel())
+
+
+@hooks.register("insert_global_admin_css")
+def casestudies_admin_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("casestudies/css/admin.css"))
 
 
 hooks.register("before_edit_page", publication_admin.refuse_early_publication)

@@ -81,12 +81,26 @@ def create_interview_request(
     return int(re.search(r"/inspect/(\d+)/", page.url).group(1))
 
 
+def open_admin_action(page: Page, label: str):
+    """On the request's page, open an action's dialog: the header's primary
+    button, or the item in the actions dropdown. Returns the dialog."""
+    primary = page.locator("#w-slim-header-buttons").get_by_role("button", name=label, exact=True)
+    if not primary.count():
+        page.get_by_role("button", name="Aktionen").click()
+        primary = page.locator("[data-w-dropdown-target='content']").get_by_role(
+            "button", name=label, exact=True
+        )
+    primary.click()
+    dialog = page.get_by_role("dialog", name=label)
+    expect(dialog).to_be_visible()
+    return dialog
+
+
 def run_admin_action(person: Person, base_url: str, request_id: int, link: str, button: str) -> None:
-    """Open the request's page, follow an action link and confirm it."""
+    """Open the request's page, open an action's dialog and confirm it."""
     page = person.page
     page.goto(f"{base_url}/admin/interview_requests/inspect/{request_id}/")
-    page.get_by_role("link", name=link).click()
-    page.get_by_role("button", name=button).click()
+    open_admin_action(page, link).get_by_role("button", name=button).click()
     expect(page.locator(".messages")).to_contain_text(re.compile(r"\w"))
 
 

@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 from casestudies.models import CaseStudyPage, InterviewRequest, InterviewStatus, Outcome
 from tests.casestudies.factories import CompanyContactFactory, CompanyFactory
 
-from .story import create_interview_request, log_in, make_user, run_admin_action
+from .story import create_interview_request, log_in, make_user, open_admin_action, run_admin_action
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -67,14 +67,14 @@ def test_nobody_answers_and_the_silence_is_published(
     time_machine.move_to(start + datetime.timedelta(days=2), tick=True)
     page = author.page
     page.goto(f"{base}/admin/interview_requests/inspect/{request_id}/")
-    page.get_by_role("link", name="Anruf oder E-Mail protokollieren").click()
-    page.locator("#id_channel").select_option(label="Telefon")
-    page.locator("#id_direction").select_option(label="Ausgehend")
-    page.locator("#id_kind").select_option(label="Anruf")
-    page.locator("#id_who").fill("Sekretariat")
-    page.locator("#id_summary").fill("Anruf beim Head of Social Media.")
-    page.locator("#id_outcome").fill("Sekretariat: nur per E-Mail erreichbar.")
-    page.get_by_role("button", name="Anruf oder E-Mail protokollieren").click()
+    dialog = open_admin_action(page, "Anruf oder E-Mail protokollieren")
+    dialog.locator("#log-channel").select_option(label="Telefon")
+    dialog.locator("#log-direction").select_option(label="Ausgehend")
+    dialog.locator("#log-kind").select_option(label="Anruf")
+    dialog.locator("#log-who").fill("Sekretariat")
+    dialog.locator("#log-summary").fill("Anruf beim Head of Social Media.")
+    dialog.locator("#log-outcome").fill("Sekretariat: nur per E-Mail erreichbar.")
+    dialog.get_by_role("button", name="Anruf oder E-Mail protokollieren").click()
     expect(page.locator(".messages")).to_contain_text("Protokolliert")
     screenshot("call-logged", page)
 
@@ -103,8 +103,9 @@ def test_nobody_answers_and_the_silence_is_published(
 
     # No surprises: a last notice with the planned date and a reply window.
     page.goto(f"{base}/admin/interview_requests/inspect/{request_id}/")
-    page.get_by_role("link", name="Letzte Benachrichtigung senden").click()
-    page.get_by_role("button", name="Letzte Benachrichtigung senden").click()
+    open_admin_action(page, "Letzte Benachrichtigung senden").get_by_role(
+        "button", name="Letzte Benachrichtigung senden"
+    ).click()
     expect(page.locator(".messages")).to_contain_text(
         "Die Zeitleiste im Entwurf endet jetzt mit der Benachrichtigung"
     )

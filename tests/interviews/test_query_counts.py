@@ -64,3 +64,30 @@ def test_the_admin_request_page_and_listing_do_not_query_per_row(client, django_
     for _ in range(15):
         InterviewRequestFactory(owner=user)
     assert queries(client, reverse("interview_requests:index")) == few
+
+
+def test_the_request_page_does_not_query_per_log_entry_or_email(client):
+    """Two sizes: a request with 5 log entries and emails, and one with 250."""
+    from django.urls import reverse
+
+    from casestudies.models import OutgoingEmail
+
+    user = author_user()
+    client.force_login(user)
+    counts = []
+    for size in (5, 250):
+        interview = InterviewRequestFactory(owner=user, status=InterviewStatus.SENT)
+        ContactEvent.objects.bulk_create(
+            ContactEvent(
+                request=interview, channel="phone", direction="out", kind="call", summary=f"Anruf {i}"
+            )
+            for i in range(size)
+        )
+        OutgoingEmail.objects.bulk_create(
+            OutgoingEmail(
+                key=f"t:{interview.pk}:{i}", request=interview, to="a@example.com", subject="s", text="t"
+            )
+            for i in range(size)
+        )
+        counts.append(queries(client, reverse("interview_requests:inspect", args=[interview.pk])))
+    assert counts[0] == counts[1]

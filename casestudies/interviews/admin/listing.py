@@ -1,6 +1,6 @@
 """The interview-request listing in the admin: its filters (status, company,
-owner, deadline due or over) and the funnel column showing how far each
-request got."""
+owner, deadline due or over, needs action) and its columns: the step
+indicator showing how far each request got, and the deadline in days."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 
 from casestudies.interviews import funnel
+from casestudies.interviews.admin import today as due_today
 from casestudies.interviews.admin import visibility
 from casestudies.interviews.models import InterviewRequest
 from casestudies.interviews.models import InterviewStatus as S
@@ -46,7 +47,31 @@ class DeadlineFilter(django_filters.ChoiceFilter):
         return queryset
 
 
+def _needs_action_choices():
+    # Read when the form is built: other modules add sections at startup.
+    return [("any", _("anything")), *((section.key, section.label) for section in due_today.SECTIONS)]
+
+
+class NeedsActionFilter(django_filters.ChoiceFilter):
+    """What the dashboard's "What needs me today" lists: all of it or one section."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=_needs_action_choices, empty_label=_("all requests"), **kwargs)
+
+    def filter(self, queryset: QuerySet, value: str) -> QuerySet:
+        if not value:
+            return queryset
+        today = timezone.localdate()
+        if value == "any":
+            return queryset.filter(due_today.needs_action(today)).distinct()
+        for section in due_today.SECTIONS:
+            if section.key == value:
+                return queryset.filter(section.condition(today)).distinct()
+        return queryset
+
+
 class InterviewRequestFilterSet(WagtailFilterSet):
+    needs_action = NeedsActionFilter(label=_("needs action"))
     deadline_state = DeadlineFilter(label=_("deadline"))
     # Only what the user may see: an author is not shown who else asks whom.
     company = django_filters.ModelChoiceFilter(
@@ -62,7 +87,24 @@ class InterviewRequestFilterSet(WagtailFilterSet):
 
 
 class FunnelColumn(Column):
+    """The step indicator (casestudies/admin/steps.html, also on the company page)."""
+
     cell_template_name = "casestudies/admin/funnel_cell.html"
 
     def __init__(self):
         super().__init__("funnel", label=_("Progress"), accessor=funnel.steps_of)
+
+
+class DeadlineColumn(Column):
+    """The deadline in days while the contact may still answer; the date otherwise."""
+
+    cell_template_name = "casestudies/admin/deadline_cell.html"
+
+    def __init__(self):
+        super().__init__("deadline", label=_("deadline"), sort_key="deadline")
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        if instance.status in (*AWAITING_CONTACT, S.EXPIRED):
+            context["in_days"] = due_today.days_label(instance.deadline, timezone.localdate())
+        return context

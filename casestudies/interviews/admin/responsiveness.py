@@ -13,11 +13,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column
-from wagtail.snippets.views.snippets import IndexView
+from wagtail.snippets.views.snippets import IndexView, InspectView
 
 from casestudies.companies import admin as company_admin
-from casestudies.interviews import responsiveness
-from casestudies.interviews.admin.visibility import sees_all
+from casestudies.interviews import funnel, responsiveness
+from casestudies.interviews.admin.visibility import sees_all, visible_requests
 
 TOP_COMPANIES = 10
 
@@ -69,9 +69,25 @@ class CompanyIndexView(IndexView):
         return super().get_table(with_responsiveness(object_list))
 
 
+class CompanyInspectView(InspectView):
+    """The company's page lists its interview requests (those the user may
+    see) with the same step indicator as the listing, and its case studies."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        requests = funnel.with_funnel(visible_requests(self.request.user).filter(company=self.object))
+        context["interview_requests"] = [
+            (interview, funnel.steps_of(interview)) for interview in requests.order_by("-created_at", "-pk")
+        ]
+        context["case_studies"] = self.object.case_studies.order_by("-latest_revision_created_at", "-pk")
+        return context
+
+
 class CompanyViewSet(company_admin.CompanyViewSet):
     list_display = [*company_admin.CompanyViewSet.list_display, ResponsivenessColumn()]
     index_view_class = CompanyIndexView
+    inspect_view_class = CompanyInspectView
+    inspect_template_name = "casestudies/admin/company_inspect.html"
 
 
 class CompanyViewSetGroup(company_admin.CompanyViewSetGroup):

@@ -16,16 +16,20 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.auth import require_admin_access
+from wagtail.admin.ui.side_panels import BaseSidePanel
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import Button, HeaderButton
 
 from casestudies.companies import opt_out
 from casestudies.interviews import funnel, reminders, statuses
 from casestudies.interviews import states as interview_states
-from casestudies.interviews.admin.listing import FunnelColumn, InterviewRequestFilterSet
+from casestudies.interviews.admin.listing import DeadlineColumn, FunnelColumn, InterviewRequestFilterSet
+from casestudies.interviews.admin.today import days_label
 from casestudies.interviews.admin.visibility import visible_requests
 from casestudies.interviews.models import (
     Channel,
@@ -35,6 +39,7 @@ from casestudies.interviews.models import (
     InterviewQuestion,
     InterviewRequest,
     InterviewStatus,
+    OutgoingEmail,
     QuestionSet,
     validate_day_list,
 )
@@ -52,6 +57,8 @@ class VisibleOnly:
 
 
 class IndexView(VisibleOnly, generic.IndexView):
+    results_template_name = "casestudies/admin/interview_listing_results.html"
+
     def get_base_queryset(self):
         return funnel.with_funnel(super().get_base_queryset())
 
@@ -95,28 +102,142 @@ class DeleteView(VisibleOnly, generic.DeleteView):
         return super().dispatch(request, *args, **kwargs)
 
 
+class RequestSidePanel(BaseSidePanel):
+    """The request at a glance beside its tabs: contact, owner, deadline,
+    reminders, how far it got, the case study made from it."""
+
+    class SidePanelToggle(BaseSidePanel.SidePanelToggle):
+        aria_label = _("Toggle request details")
+        icon_name = "info-circle"
+        has_counter = False
+
+    name = "interview-request"
+    title = _("Request details")
+    template_name = "casestudies/admin/interview_side_panel.html"
+    order = 100
+
+    def __init__(self, object, request, *, details: dict):
+        super().__init__(object, request)
+        self.details = details
+
+    def get_context_data(self, parent_context):
+        return {**super().get_context_data(parent_context), **self.details}
+
+
+# The action offered first (the header's primary button) in each status; the
+# first of these that is allowed wins, the others go in the actions dropdown.
+NEXT_ACTIONS: dict[str, tuple[str, ...]] = {
+    InterviewStatus.DRAFT: ("send",),
+    InterviewStatus.SUBMITTED: ("accept", "request_changes"),
+    InterviewStatus.EXPIRED: ("notice", "failure_draft"),
+    InterviewStatus.DECLINED: ("notice", "failure_draft"),
+}
+NEXT_ACTION_OTHERWISE = ("log",)
+# Actions about the deadline, offered beside it in the side panel too (issue
+# 14 registers the extension under one of these names).
+DEADLINE_ACTIONS = ("extend", "extend_deadline")
+
+
+def allowed_actions(interview: InterviewRequest) -> list[tuple[str, Action]]:
+    return [(name, action) for name, action in ACTIONS.items() if action.is_allowed(interview)]
+
+
+def next_action(interview: InterviewRequest, allowed: list[tuple[str, Action]]) -> str | None:
+    names = [name for name, _action in allowed]
+    for name in NEXT_ACTIONS.get(interview.status, NEXT_ACTION_OTHERWISE):
+        if name in names:
+            return name
+    return None
+
+
 class InspectView(VisibleOnly, generic.InspectView):
+    """The request's page in Wagtail's idiom: a header with the status tag, the
+    next sensible action as the primary button and the others in the actions
+    dropdown (each opening a dialog), a side panel, and tabs."""
+
     template_name = "casestudies/admin/interview_inspect.html"
 
     def get_object(self, queryset=None):
-        return get_object_or_404(visible_requests(self.request.user), pk=self.pk)
+        requests = funnel.with_funnel(visible_requests(self.request.user)).select_related("case_study")
+        return get_object_or_404(requests, pk=self.pk)
+
+    @cached_property
+    def actions(self) -> list[tuple[str, Action]]:
+        return allowed_actions(self.object)
+
+    @cached_property
+    def primary_action(self) -> str | None:
+        return next_action(self.object, self.actions)
+
+    def _action_button(self, name: str, action: Action, cls, **kwargs):
+        return cls(
+            str(action.label),
+            attrs={"data-a11y-dialog-show": f"action-dialog-{name}", "data-interview-action": name},
+            **kwargs,
+        )
+
+    def get_header_buttons(self):
+        buttons = []
+        for name, action in self.actions:
+            if name == self.primary_action:
+                buttons.append(self._action_button(name, action, HeaderButton, classname="button-primary"))
+        return buttons + super().get_header_buttons()[len(self.header_buttons) :]
+
+    @cached_property
+    def header_more_buttons(self):
+        buttons = [
+            self._action_button(name, action, Button, priority=index)
+            for index, (name, action) in enumerate(self.actions)
+            if name != self.primary_action
+        ]
+        if self.object.status == InterviewStatus.DRAFT:
+            buttons.extend(super().header_more_buttons)
+        return buttons
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         interview = self.object
         objector = opt_out.opted_out_contact(interview.contact.email)
+        steps = funnel.steps_of(interview)
+        emails = list(interview.emails.order_by("-created_at", "-pk"))
+        details = {
+            "interview": interview,
+            "opted_out": opt_out.explain(objector) if objector else "",
+            "undeliverable": [email for email in emails if email.status == OutgoingEmail.Status.FAILED],
+            "reminder_schedule": reminders.schedule(interview),
+            "steps": steps,
+            "deadline_in_days": days_label(interview.deadline, timezone.localdate())
+            if interview.status in statuses.AWAITING_CONTACT
+            else "",
+            "contact_url": reverse("companycontact:edit", args=[interview.contact_id]),
+            "deadline_actions": [
+                (name, action.label) for name, action in self.actions if name in DEADLINE_ACTIONS
+            ],
+            "notice_counts": statuses.notice_counts(interview),
+            "publishable_from": statuses.publishable_from(interview),
+        }
+        dialogs = [
+            {
+                "name": name,
+                "action": action,
+                "form": action.form_class(interview=interview, auto_id=f"{name}-%s")
+                if action.form_class
+                else None,
+                "url": reverse("interview_requests:action", args=[interview.pk, name]),
+            }
+            for name, action in self.actions
+        ]
+        log_allowed = any(name == "log" for name, _action in self.actions)
         context.update(
+            details,
             questions=interview.questions.select_related("answer").order_by("sort_order", "pk"),
             photos=interview.photos.all(),
-            events=interview.events.select_related("recorded_by"),
+            events=interview.events.select_related("recorded_by").order_by("-occurred_at", "-pk"),
+            emails=emails,
             sign_offs=interview.sign_offs.select_related("page", "overridden_by"),
-            actions=[
-                (name, action.label) for name, action in ACTIONS.items() if action.is_allowed(interview)
-            ],
-            opted_out=opt_out.explain(objector) if objector else "",
-            reminder_schedule=reminders.schedule(interview),
-            notice_counts=statuses.notice_counts(interview),
-            publishable_from=statuses.publishable_from(interview),
+            dialogs=dialogs,
+            log_form=LogContactForm(interview=interview, auto_id="log-tab-%s") if log_allowed else None,
+            side_panels=[RequestSidePanel(interview, self.request, details=details)],
         )
         return context
 
@@ -445,7 +566,7 @@ class InterviewRequestViewSet(ModelViewSet):
     edit_view_class = EditView
     delete_view_class = DeleteView
     inspect_view_class = InspectView
-    list_display = ["__str__", "status", FunnelColumn(), "deadline", "owner", "updated_at"]
+    list_display = ["__str__", "status", FunnelColumn(), DeadlineColumn(), "owner", "updated_at"]
     filterset_class = InterviewRequestFilterSet
     search_fields = ["company__name", "contact__name", "intro"]
     inspect_view_fields = [
