@@ -117,6 +117,8 @@ class InspectView(VisibleOnly, generic.InspectView):
             reminder_schedule=reminders.schedule(interview),
             notice_counts=statuses.notice_counts(interview),
             publishable_from=statuses.publishable_from(interview),
+            # Incoming mail (interviews.inbound): the whole messages, for the request's editors only.
+            inbound_messages=interview.inbound_messages.all(),
         )
         return context
 
