@@ -24,7 +24,10 @@ earlier ones are skipped as superseded. So a contact who got "after-7"
 yesterday and whose deadline is two days away gets no "before-2".
 
 No reminder goes to a request that was submitted, declined, withdrawn or
-expired, after its deadline, or to an address whose contact opted out.
+expired, after its deadline, or to an address whose contact opted out. Nor
+(casestudies.interviews.inbound) to a request the contact answered by email,
+to an address that bounced for good, or before the return date an
+out-of-office notice named: the slots due meanwhile wait until after it.
 
 Only hashes of tokens are stored, so a reminder cannot repeat the original
 link. A contact who never opened it gets a fresh link (the unused old one

@@ -5,7 +5,9 @@ directions and date precisions to the blocks of a case study.
 
 What a reader sees: invitations (ours, or the company's), reminders, calls,
 replies, messages and notes written by hand, a refusal, the last notice, and
-the deadline passing. What a reader never sees: anything marked internal,
+the deadline passing; of mail that came in, only the dated fact (a reply by
+email, an out-of-office notice, an email that could not be delivered), never
+its words. The key figures count only emails that were delivered. What a reader never sees: anything marked internal,
 whether someone opened a link (tracking, not a statement), drafts being saved,
 internal status changes, and a contact's objection to our emails (theirs, not
 the story's).

@@ -273,3 +273,15 @@ def test_an_away_notice_before_its_return_date_holds_reminders_back(sent):
     interview.refresh_from_db()
     assert interview.away_until == back
     assert interview.replied_by_email_at is None
+
+
+def test_a_persons_mail_is_in_their_export_and_gone_after_erasure(sent):
+    from casestudies import privacy
+
+    interview, message_id = sent[0]
+    address = interview.contact.email
+    service.file_message(reply(interview, message_id, body="Unsere Zahlen: 42.").as_bytes(), "imap")
+    exported = privacy.export_person(address)
+    assert [m["text"].strip() for m in exported["emails_sent_to_us"]] == ["Unsere Zahlen: 42."]
+    privacy.erase_person(address)
+    assert not InboundMessage.objects.filter(request=interview).exists()

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
+import re
 from email.utils import parseaddr
 
 from django.conf import settings
@@ -227,6 +228,10 @@ def _auto_reply(inbound, found, request, emails) -> None:
     )
 
 
+def _without_addresses(text: str) -> str:
+    return re.sub(r"<?[^\s<>@]+@[^\s<>]+>?", "…", text).strip()
+
+
 def _mark_undeliverable(address: str, reason: str, at: datetime.datetime) -> int:
     return CompanyContact.objects.filter(email__iexact=address.strip()).update(
         undeliverable_email=address.strip()[:254], undeliverable_at=at, undeliverable_reason=reason[:500]
@@ -248,8 +253,9 @@ def _hard_bounce(inbound, found, request, emails) -> None:
         direction=Direction.IN,
         kind=EventKind.BOUNCE,
         who=(found.sender or inbound.source)[:200],
-        summary=gettext("Not deliverable: the email to %(address)s came back (%(reason)s).")
-        % {"address": ", ".join(sorted(bounced)), "reason": reason or gettext("no reason given")},
+        # By role, never with the address (the request's page names it for the editors).
+        summary=gettext("Not deliverable: our email to the contact came back (%(reason)s).")
+        % {"reason": _without_addresses(reason) or gettext("no reason given")},
         outcome=gettext("Add another address for the contact, then send a new link."),
     )
     log(request, "casestudies.interview.bounced")
@@ -284,7 +290,8 @@ def _soft_bounce(inbound, found, request, emails) -> None:
         who=(found.sender or inbound.source)[:200],
         summary=gettext("Delivery delayed (%(reason)s).")
         % {
-            "reason": " ".join(p for p in (found.status, found.diagnostic) if p) or gettext("no reason given")
+            "reason": _without_addresses(" ".join(p for p in (found.status, found.diagnostic) if p))
+            or gettext("no reason given")
         },
         outcome=gettext("It will be sent again later.")
         if retried
