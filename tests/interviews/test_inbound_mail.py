@@ -12,7 +12,7 @@ import string
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from casestudies.interviews import outbox, reminders
 from casestudies.interviews import states as interview_states
@@ -193,6 +193,39 @@ def test_a_bounced_invitation_is_no_failure_story_until_an_email_to_a_working_ad
     interview.refresh_from_db()
     assert interview.status == InterviewStatus.EXPIRED
 
-    with pytest.raises(ActionRefused, match="bounced"):
+    with translation.override("en"), pytest.raises(ActionRefused, match="bounced"):
         case_study_drafts.draft_failure_case_study(interview, user=interview.owner)
     assert interview.case_study_id is None
+
+
+def test_after_a_new_address_the_failure_story_counts_only_the_delivered_email(
+    smtp, dovecot, django_capture_on_commit_callbacks, case_study_index
+):
+    interview = InterviewRequestFactory()
+    invitation = send_over_smtp(interview, smtp, django_capture_on_commit_callbacks)
+    dovecot.deliver(
+        sample(
+            "bounce_postfix_5.1.1.eml",
+            recipient=interview.contact.email,
+            reply_to=invitation["Reply-To"],
+            message_id=invitation["Message-ID"],
+        )
+    )
+    assert imap.fetch() == 1
+    # The editor enters another address and sends a new link; it arrives and nobody answers.
+    contact = interview.contact
+    contact.email = "presse@example.com"
+    contact.save()
+    contact.refresh_from_db()
+    assert not contact.email_undeliverable
+    before = len(smtp.messages)
+    with django_capture_on_commit_callbacks(execute=True):
+        interview_states.resend_link(interview, user=interview.owner)
+    assert smtp.messages[before]["To"] == "presse@example.com"
+    interview_states.expire(interview)
+    interview.refresh_from_db()
+
+    with translation.override("de"):
+        page = case_study_drafts.draft_failure_case_study(interview, user=interview.owner)
+    # "1 zugestellte E-Mail": the bounced invitation does not count as an email that arrived.
+    assert "1 zugestellte E-Mail," in page.summary, page.summary
