@@ -36,3 +36,10 @@ class CaseStudiesConfig(AppConfig):
         guards.register(signoffs.publication_refusal, direct=signoffs.direct_publish_refusal)
         # Any task state: the receiver looks for a sign-off of this one.
         task_cancelled.connect(signoffs.on_task_cancelled, dispatch_uid="casestudies-signoff-cancelled")
+        # Incoming mail and delivery events from a provider (django-anymail).
+        from anymail.signals import inbound, tracking
+
+        from casestudies.interviews.inbound import webhooks as inbound_webhooks
+
+        inbound.connect(inbound_webhooks.on_inbound, dispatch_uid="casestudies-inbound-mail")
+        tracking.connect(inbound_webhooks.on_tracking, dispatch_uid="casestudies-delivery-events")

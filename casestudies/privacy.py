@@ -17,11 +17,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_comments import get_model as get_comment_model
 
 from casestudies.companies.models import CompanyContact
-from casestudies.interviews.models import Answer, InterviewRequest, InterviewStatus, OutgoingEmail
+from casestudies.interviews.models import (
+    Answer,
+    InboundMessage,
+    InterviewRequest,
+    InterviewStatus,
+    OutgoingEmail,
+)
 
 ERASED_NAME = "Gelöschter Kontakt"
 # Requests whose answers and photos already became (or are becoming) a case study.
@@ -30,6 +37,12 @@ ACCEPTED_STATES = {InterviewStatus.ACCEPTED, InterviewStatus.PUBLISHED}
 
 def _contacts(email: str):
     return CompanyContact.objects.filter(email__iexact=email.strip()).select_related("company")
+
+
+def _inbound(email: str, contacts) -> QuerySet:
+    """Mail that came in from the address, or about the person's requests."""
+    about_them = InterviewRequest.objects.filter(contact__in=contacts).values("pk")
+    return InboundMessage.objects.filter(Q(sender__icontains=email.strip()) | Q(request__in=about_them))
 
 
 def export_person(email: str) -> dict:
@@ -61,6 +74,22 @@ def export_person(email: str) -> dict:
         "emails_received": [
             {"subject": m.subject, "sent_at": m.sent_at and m.sent_at.isoformat(), "status": m.status}
             for m in OutgoingEmail.objects.filter(to__iexact=email.strip())
+        ],
+        # Incoming mail (interviews.inbound): what they sent us, and bounces of our emails to them.
+        "emails_sent_to_us": [
+            {
+                "received": m.received_at.isoformat(),
+                "kind": m.kind,
+                "from": m.sender,
+                "subject": m.subject,
+                "text": m.body,
+            }
+            for m in _inbound(email, contacts)
+        ],
+        "undeliverable": [
+            {"address": c.undeliverable_email, "since": c.undeliverable_at and c.undeliverable_at.isoformat()}
+            for c in contacts
+            if c.undeliverable_email
         ],
         "comments": [
             {
@@ -161,6 +190,11 @@ def erase_person(email: str) -> ErasureReport:
         contact.save(update_fields=["name", "email", "phone", "opt_out_reason"])
         report.contacts_anonymised += 1
     report.emails_deleted, _ = OutgoingEmail.objects.filter(to__iexact=address).delete()
+    inbound_deleted, _ = _inbound(address, contacts).delete()
+    report.emails_deleted += inbound_deleted
+    CompanyContact.objects.filter(pk__in=[c.pk for c in contacts]).update(
+        undeliverable_email="", undeliverable_reason=""
+    )
     report.comments_deleted, _ = get_comment_model().objects.filter(user_email__iexact=address).delete()
     return report
 

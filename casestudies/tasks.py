@@ -5,4 +5,5 @@ a move of the code."""
 
 from casestudies.interviews import outbox, photos  # noqa: F401
 from casestudies.interviews import tasks as interview_tasks  # noqa: F401
+from casestudies.interviews.inbound import imap as inbound_imap  # noqa: F401
 from casestudies.signoff import tasks as signoff_tasks  # noqa: F401

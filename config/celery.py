@@ -41,6 +41,13 @@ app.conf.beat_schedule = {
         "task": "casestudies.tasks.expire_overdue_requests",
         "schedule": crontab(minute="*/5"),
     },
+    # Incoming mail: replies, out-of-office notices and bounces from the
+    # editorial mailbox. Asked every minute; it fetches once per
+    # IMAP_POLL_SECONDS, and not at all while IMAP_URL is empty.
+    "casestudies-fetch-inbound-mail": {
+        "task": "casestudies.tasks.fetch_inbound_mail",
+        "schedule": crontab(minute="*"),
+    },
     # The company's sign-off of a case study: one reminder, then the deadline.
     "casestudies-company-signoff-deadlines": {
         "task": "casestudies.tasks.company_signoff_deadlines",

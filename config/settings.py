@@ -493,3 +493,15 @@ if max(CELERY_TASK_TIME_LIMIT, OUTBOX_SEND_LEASE_SECONDS + 60) >= CELERY_VISIBIL
         "OUTBOX_SEND_LEASE_SECONDS + 60, or a running or waiting task is delivered twice."
     )
 CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = CELERY_VISIBILITY_TIMEOUT
+
+# Incoming mail (casestudies.interviews.inbound). Replies to a request go to
+# its own address: the pattern's {id} is the request's public id (empty: the
+# sender address of DEFAULT_FROM_EMAIL plus "+{id}"). IMAP_URL (empty: no
+# fetch) is read every IMAP_POLL_SECONDS; filed messages move from IMAP_FOLDER
+# to IMAP_PROCESSED_FOLDER. A provider's webhooks are checked by anymail
+# (ANYMAIL_WEBHOOK_SECRET, collected into ANYMAIL above).
+REPLY_ADDRESS_PATTERN = env.str("REPLY_ADDRESS_PATTERN", default="")
+IMAP_URL = env.str("IMAP_URL", default="")
+IMAP_FOLDER = env.str("IMAP_FOLDER", default="INBOX")
+IMAP_PROCESSED_FOLDER = env.str("IMAP_PROCESSED_FOLDER", default="Casebook")
+IMAP_POLL_SECONDS = env.int("IMAP_POLL_SECONDS", default=300)

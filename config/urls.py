@@ -30,6 +30,8 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     # The questionnaire speaks the contact's language, not the URL's.
     path("interview/", include("casestudies.interview_urls")),
+    # A mail provider's inbound and tracking webhooks (django-anymail; secret checked, 403 otherwise).
+    path("anymail/", include("casestudies.interviews.inbound.webhooks")),
 ]
 
 if settings.DEBUG:

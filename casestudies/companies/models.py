@@ -97,6 +97,14 @@ class CompanyContact(Orderable):
     # then on nothing is sent to this address.
     opted_out_at = models.DateTimeField(_("opted out of emails"), null=True, blank=True, editable=False)
     opt_out_reason = models.TextField(_("reason for opting out"), blank=True, editable=False)
+    # A hard bounce (casestudies.interviews.inbound): the address that bounced,
+    # when and why. It names the address, so an editor who enters another
+    # one makes the contact reachable again without clearing anything.
+    undeliverable_email = models.EmailField(_("undeliverable address"), blank=True, editable=False)
+    undeliverable_at = models.DateTimeField(_("undeliverable since"), null=True, blank=True, editable=False)
+    undeliverable_reason = models.CharField(
+        _("why it is undeliverable"), max_length=500, blank=True, editable=False
+    )
 
     panels = [
         FieldPanel("name"),
@@ -116,3 +124,8 @@ class CompanyContact(Orderable):
     @property
     def opted_out(self) -> bool:
         return self.opted_out_at is not None
+
+    @property
+    def email_undeliverable(self) -> bool:
+        """Whether the current address bounced for good (“nicht zustellbar”)."""
+        return bool(self.email and self.undeliverable_email.lower() == self.email.strip().lower())

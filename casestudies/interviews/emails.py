@@ -22,6 +22,7 @@ from django.utils import translation
 from blog import redis_breaker
 from blog.admin_users import admin_url, language_of
 from casestudies.companies import opt_out
+from casestudies.interviews.inbound import addresses as inbound_addresses
 from casestudies.interviews.models import InterviewRequest, OutgoingEmail
 from casestudies.interviews.outbox import relay_email
 from casestudies.interviews.tokens import questionnaire_url
@@ -90,6 +91,9 @@ def queue_email(
     if contact is not None and contact.opted_out_at:
         raise opt_out.ContactOptedOut(contact)
     unsubscribe_url = opt_out.opt_out_url(contact) if contact is not None else ""
+    # Headers: email to the request's contact carries the request's own reply
+    # address, so that an answer by email is filed under it (inbound).
+    reply_to = inbound_addresses.reply_address(request) if request is not None and contact is not None else ""
     with translation.override(language):
         context = {**context, "site_name": settings.WAGTAIL_SITE_NAME, "opt_out_url": unsubscribe_url}
         subject = " ".join(render_to_string(f"{template_dir}/{template}_subject.txt", context).split())
@@ -105,6 +109,7 @@ def queue_email(
             "request": request,
             "contains_secret": contains_secret,
             "unsubscribe_url": unsubscribe_url,
+            "reply_to": reply_to,
         },
     )
     if created:

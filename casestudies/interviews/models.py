@@ -199,6 +199,11 @@ class InterviewRequest(ClusterableModel):
     notice_sent_at = models.DateTimeField(_("last notice sent"), null=True, blank=True, editable=False)
     notice_reply_until = models.DateField(_("reply window until"), null=True, blank=True, editable=False)
     planned_publication = models.DateField(_("planned publication"), null=True, blank=True, editable=False)
+    # Incoming mail (casestudies.interviews.inbound): the contact answered by
+    # email (the request is no longer silent), or an out-of-office notice
+    # named the day they are back (the next reminder waits until after it).
+    replied_by_email_at = models.DateTimeField(_("replied by email"), null=True, blank=True, editable=False)
+    away_until = models.DateField(_("away until"), null=True, blank=True, editable=False)
 
     panels = [
         FieldPanel("company"),
@@ -422,6 +427,9 @@ class EventKind(models.TextChoices):
     SIGNOFF_FLAGGED = "signoff_flagged", _("Sign-off: changes asked for")
     SIGNOFF_OVERDUE = "signoff_overdue", _("Sign-off overdue")
     SIGNOFF_OVERRIDDEN = "signoff_overridden", _("Sign-off overridden")
+    # Incoming mail (casestudies.interviews.inbound).
+    AUTO_REPLY = "auto_reply", _("Automatic out-of-office notice")
+    BOUNCE = "bounce", _("Not delivered")
 
 
 class ContactEvent(models.Model):
@@ -517,12 +525,19 @@ class OutgoingEmail(models.Model):
     contains_secret = models.BooleanField(default=False)
     # Sent as List-Unsubscribe (one click, RFC 8058) with email to a contact.
     unsubscribe_url = models.URLField(max_length=500, blank=True)
+    # The request's own reply address (casestudies.interviews.inbound.addresses)
+    # on email to its contact: a reply is filed under the request.
+    reply_to = models.EmailField(max_length=320, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # A bounce that came back for it (casestudies.interviews.inbound): a hard
+    # one means it never arrived; a soft one sends it again later.
+    bounced_at = models.DateTimeField(null=True, blank=True)
+    bounce = models.CharField(max_length=4, blank=True, choices=[("hard", "hard"), ("soft", "soft")])
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -532,3 +547,47 @@ class OutgoingEmail(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class InboundKind(models.TextChoices):
+    REPLY = "reply", _("Reply")
+    AUTO_REPLY = "auto_reply", _("Automatic reply")
+    HARD_BOUNCE = "hard_bounce", _("Not deliverable")
+    SOFT_BOUNCE = "soft_bounce", _("Delivery delayed")
+    COMPLAINT = "complaint", _("Complaint or unsubscribe")
+    UNMATCHED = "unmatched", _("Not matched to a request")
+
+
+class InboundMessage(models.Model):
+    """One email (or provider event) that came in, filed once: the key is a
+    digest of its Message-ID (or the provider's event id), so a fetch that
+    runs twice, or a webhook delivered twice, files nothing twice.
+
+    `body` is the whole text for editors only; the contact log's summary holds
+    the reply without its quoted history, and a public timeline neither."""
+
+    key = models.CharField(max_length=64, unique=True)
+    message_id = models.CharField(_("Message-ID"), max_length=998, blank=True)
+    request = models.ForeignKey(
+        InterviewRequest,
+        verbose_name=_("interview request"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="inbound_messages",
+    )
+    source = models.CharField(_("source"), max_length=40)
+    kind = models.CharField(_("kind"), max_length=20, choices=InboundKind.choices)
+    sender = models.CharField(_("from"), max_length=320, blank=True)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    body = models.TextField(_("message"), blank=True)
+    return_date = models.DateField(_("back on"), null=True, blank=True)
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+
+    class Meta:
+        ordering = ["received_at", "pk"]
+        verbose_name = _("incoming email")
+        verbose_name_plural = _("incoming emails")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.subject}"[:120]

@@ -81,6 +81,11 @@ def send_outgoing_email(pk: int) -> bool:
     message = EmailMultiAlternatives(
         email.subject, email.text, settings.DEFAULT_FROM_EMAIL, [email.to], headers=headers
     )
+    if email.reply_to:
+        # The request's own reply address: an answer is filed under it (inbound).
+        message.reply_to = [email.reply_to]
+    # Sent back by a provider's tracking webhook (django-anymail; ignored over SMTP).
+    message.metadata = {"casebook_outbox": str(email.pk)}
     if email.html:
         message.attach_alternative(email.html, "text/html")
     try:

@@ -24,7 +24,10 @@ earlier ones are skipped as superseded. So a contact who got "after-7"
 yesterday and whose deadline is two days away gets no "before-2".
 
 No reminder goes to a request that was submitted, declined, withdrawn or
-expired, after its deadline, or to an address whose contact opted out.
+expired, after its deadline, or to an address whose contact opted out. Nor
+(casestudies.interviews.inbound) to a request the contact answered by email,
+to an address that bounced for good, or before the return date an
+out-of-office notice named: the slots due meanwhile wait until after it.
 
 Only hashes of tokens are stored, so a reminder cannot repeat the original
 link. A contact who never opened it gets a fresh link (the unused old one
@@ -68,6 +71,7 @@ MIN_GAP = datetime.timedelta(days=2)
 SKIPPED_GAP = "gap"
 SKIPPED_OPTED_OUT = "opted_out"
 SKIPPED_SUPERSEDED = "superseded:"
+SKIPPED_UNDELIVERABLE = "undeliverable"
 
 
 @dataclass(frozen=True)
@@ -116,6 +120,11 @@ def due_slots(interview: InterviewRequest, done: set[str], now: datetime.datetim
     """The planned slots that are due and were neither sent nor skipped, oldest first."""
     if interview.status not in UNANSWERED or interview.deadline < timezone.localdate(now):
         return []
+    # Answered by email, or the contact is away (out-of-office notice): no reminder until after it.
+    if interview.replied_by_email_at is not None:
+        return []
+    if interview.away_until is not None and timezone.localdate(now) <= interview.away_until:
+        return []
     return [slot for slot in plan(interview) if slot.name not in done and slot.due_at <= now]
 
 
@@ -128,9 +137,19 @@ def candidates(now: datetime.datetime):
             sent_at__isnull=False,
             deadline__gte=timezone.localdate(now),
             contact__opted_out_at__isnull=True,
+            replied_by_email_at__isnull=True,
         )
         .exclude(contact__email="")
-        .only("pk", "status", "deadline", "sent_at", "remind_after_days", "remind_before_deadline_days")
+        .only(
+            "pk",
+            "status",
+            "deadline",
+            "sent_at",
+            "remind_after_days",
+            "remind_before_deadline_days",
+            "replied_by_email_at",
+            "away_until",
+        )
         .prefetch_related(
             Prefetch("reminder_slots", queryset=ReminderSlot.objects.only("request_id", "slot"))
         )
@@ -159,6 +178,8 @@ def send_reminder(interview_pk: int, now: datetime.datetime | None = None) -> bo
             skip_reason = SKIPPED_GAP
         elif opt_out.opted_out_contact(interview.contact.email):
             skip_reason = SKIPPED_OPTED_OUT
+        elif interview.contact.email_undeliverable:
+            skip_reason = SKIPPED_UNDELIVERABLE
         else:
             skip_reason = ""
         try:
@@ -265,6 +286,8 @@ def skip_reason_label(code: str) -> str:
         return gettext("the last email to the contact was less than two days before")
     if code == SKIPPED_OPTED_OUT:
         return gettext("the contact opted out of emails")
+    if code == SKIPPED_UNDELIVERABLE:
+        return gettext("the contact's address is not deliverable")
     if code.startswith(SKIPPED_SUPERSEDED):
         return gettext("due together with a later reminder, which was sent instead")
     return code

@@ -7,7 +7,9 @@ of days from sending to the first answer.
 - declined: the request ended declined;
 - ignored: the request expired without any answer;
 - waiting: sent and not answered yet (not part of the three);
-requests that were never sent or that the editors withdrew count nowhere.
+requests that were never sent or that the editors withdrew count nowhere,
+nor do unanswered ones whose email never reached the contact (it bounced,
+casestudies.interviews.delivery): silence is only counted where we were heard.
 
 One query reads every sent request with its first answer, whatever the
 number of companies and requests; the numbers are counted from it."""
@@ -18,10 +20,11 @@ import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from casestudies.companies.models import Industry
+from casestudies.interviews import delivery
 from casestudies.interviews.models import ContactEvent, Direction, EventKind, InterviewRequest
 from casestudies.interviews.models import InterviewStatus as S
 from casestudies.interviews.statuses import ANSWERED, UNANSWERED
@@ -96,6 +99,7 @@ def _rows(requests: QuerySet) -> Iterable[tuple]:
         requests.filter(sent_at__isnull=False)
         .exclude(status__in=(S.DRAFT, S.WITHDRAWN))
         .annotate(first_answer=_first_answer())
+        .exclude(Q(first_answer__isnull=True) & delivery.never_reached_condition())
         .order_by()
         .values_list(
             "company_id",

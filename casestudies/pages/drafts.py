@@ -29,8 +29,8 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection
 
 from blog.models import Author, Authorship
+from casestudies.interviews import delivery, statuses
 from casestudies.interviews import states as interview_states
-from casestudies.interviews import statuses
 from casestudies.interviews.models import InterviewPhoto, InterviewRequest, InterviewStatus, ReviewState
 from casestudies.pages import timeline as contact_timeline
 from casestudies.pages.models import CaseStudyIndexPage, CaseStudyPage
@@ -253,6 +253,8 @@ def draft_failure_case_study(
             raise ActionRefused(gettext("Only an expired or declined request becomes a failure case study."))
         if locked.case_study_id:
             raise AlreadyHasCaseStudy(locked.case_study)
+        if refusal := delivery.failure_refusal(locked):
+            raise ActionRefused(refusal)
         with translation.override(settings.LANGUAGE_CODE):
             events = contact_timeline.public_events(locked)
             figures = contact_timeline.count(events)

@@ -5,7 +5,9 @@ directions and date precisions to the blocks of a case study.
 
 What a reader sees: invitations (ours, or the company's), reminders, calls,
 replies, messages and notes written by hand, a refusal, the last notice, and
-the deadline passing. What a reader never sees: anything marked internal,
+the deadline passing; of mail that came in, only the dated fact (a reply by
+email, an out-of-office notice, an email that could not be delivered), never
+its words. The key figures count only emails that were delivered. What a reader never sees: anything marked internal,
 whether someone opened a link (tracking, not a statement), drafts being saved,
 internal status changes, and a contact's objection to our emails (theirs, not
 the story's).
@@ -41,6 +43,9 @@ PUBLIC_KINDS = frozenset(
         EventKind.LAST_NOTICE,
         # Only those not marked internal: the deadline passing.
         EventKind.STATE_CHANGE,
+        # Incoming mail (interviews.inbound): only the dated fact, never the text.
+        EventKind.AUTO_REPLY,
+        EventKind.BOUNCE,
     }
 )
 # Attempts to reach someone, in either direction: where "first contact" starts.
@@ -108,6 +113,13 @@ def what_and_outcome(event: ContactEvent, request: InterviewRequest) -> tuple[st
         return gettext("The deadline for our questions passes."), event.outcome or gettext("No answers.")
     if event.kind == EventKind.DECLINED:
         return gettext("The company declines through the questionnaire."), event.summary
+    # Mail that came in: a reply's words are private, only the fact is told.
+    if event.kind == EventKind.REPLY and event.channel == Channel.EMAIL:
+        return gettext("The company replies by email."), ""
+    if event.kind == EventKind.AUTO_REPLY:
+        return gettext("An automatic out-of-office notice comes back."), ""
+    if event.kind == EventKind.BOUNCE:
+        return gettext("Our email cannot be delivered to the address we had."), ""
     return event.summary or event.get_kind_display(), event.outcome
 
 
@@ -142,12 +154,17 @@ class Figures:
     calls: int
     answers: int
     days: int | None
+    undelivered: int = 0
 
     def sentence(self) -> str:
         """“3 E-Mails, 1 Anruf, 0 Antworten in 37 Tagen”."""
+        emails = (
+            ngettext("%(count)s delivered email", "%(count)s delivered emails", self.emails_out)
+            if self.undelivered
+            else ngettext("%(count)s email", "%(count)s emails", self.emails_out)
+        )
         parts = gettext("%(emails)s, %(calls)s, %(answers)s") % {
-            "emails": ngettext("%(count)s email", "%(count)s emails", self.emails_out)
-            % {"count": self.emails_out},
+            "emails": emails % {"count": self.emails_out},
             "calls": ngettext("%(count)s call", "%(count)s calls", self.calls) % {"count": self.calls},
             "answers": ngettext("%(count)s answer", "%(count)s answers", self.answers)
             % {"count": self.answers},
@@ -171,7 +188,10 @@ def count(events: Iterable[ContactEvent]) -> Figures:
     first contact to the deadline passing or the refusal (only when both are
     known to the day: no invented spans)."""
     events = list(events)
-    emails = sum(1 for e in events if e.direction == Direction.OUT and e.channel == Channel.EMAIL)
+    # Only emails that arrived count: each bounce takes one back.
+    undelivered = sum(1 for e in events if e.kind == EventKind.BOUNCE)
+    sent = sum(1 for e in events if e.direction == Direction.OUT and e.channel == Channel.EMAIL)
+    emails = max(sent - undelivered, 0)
     calls = sum(1 for e in events if e.direction == Direction.OUT and e.channel == Channel.PHONE)
     answers = sum(1 for e in events if e.direction == Direction.IN and e.kind in ANSWER_KINDS)
     first = next((e for e in events if e.kind in CONTACT_KINDS), None)
@@ -181,7 +201,7 @@ def count(events: Iterable[ContactEvent]) -> Figures:
         start, end = _day(first), _day(ends[-1])
         if start and end and end >= start:
             days = (end - start).days
-    return Figures(emails_out=emails, calls=calls, answers=answers, days=days)
+    return Figures(emails_out=emails, calls=calls, answers=answers, days=days, undelivered=undelivered)
 
 
 def key_figures_block(figures: Figures) -> tuple[str, dict]:
@@ -192,9 +212,31 @@ def key_figures_block(figures: Figures) -> tuple[str, dict]:
             "figures": [
                 key_figure(
                     npgettext(
+                        "key figure",
+                        "Delivered email to the company",
+                        "Delivered emails to the company",
+                        figures.emails_out,
+                    )
+                    if figures.undelivered
+                    else npgettext(
                         "key figure", "Email to the company", "Emails to the company", figures.emails_out
                     ),
                     figures.emails_out,
+                ),
+                *(
+                    [
+                        key_figure(
+                            npgettext(
+                                "key figure",
+                                "Undeliverable email",
+                                "Undeliverable emails",
+                                figures.undelivered,
+                            ),
+                            figures.undelivered,
+                        )
+                    ]
+                    if figures.undelivered
+                    else []
                 ),
                 key_figure(npgettext("key figure", "Call", "Calls", figures.calls), figures.calls),
                 key_figure(npgettext("key figure", "Answer", "Answers", figures.answers), figures.answers),

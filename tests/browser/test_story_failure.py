@@ -141,3 +141,69 @@ def test_nobody_answers_and_the_silence_is_published(
     expect(reader.locator("main")).not_to_contain_text(CONTACT_EMAIL)
     screenshot("reader", reader)
     reader.context.close()
+
+
+def test_the_first_address_bounces_and_the_failure_story_counts_only_delivered_emails(
+    live_server, full_demo, editorial_roles, browser, screenshot, settings, time_machine
+):
+    """Issue 15: the invitation bounces (a Postfix DSN reaches the editorial
+    mailbox), the request's page says "Nicht zustellbar", no failure story is
+    possible; the editor enters another address and sends a new link, which
+    goes unanswered; the failure draft counts one delivered email."""
+    import string
+    from pathlib import Path
+
+    from casestudies.interviews.inbound import service
+
+    base = settings.SITE_BASE_URL = settings.WAGTAILADMIN_BASE_URL = live_server.url
+    settings.SESSION_COOKIE_AGE = 365 * 24 * 3600
+    start = timezone.now()
+    time_machine.move_to(start, tick=True)
+    company = CompanyFactory(name="Tote Leitung GmbH", slug="tote-leitung", headquarters="Kassel")
+    contact = CompanyContactFactory(company=company, name="Pressestelle", email="alt@tote-leitung.example")
+    make_user("autor", "Authors", author_slug="jan-berger")
+
+    author = log_in(browser, base, "autor")
+    request_id = create_interview_request(
+        author,
+        base,
+        company="Tote Leitung GmbH",
+        contact="Pressestelle (Tote Leitung GmbH)",
+        question_set="Chief Social Media Officer: Standardfragen",
+        shot=lambda step: None,
+    )
+    run_admin_action(author, base, request_id, "Einladung senden", "Einladung senden")
+    [invitation] = [m for m in mail.outbox if "alt@tote-leitung.example" in m.to]
+
+    # The mail server answers with a DSN: unknown user.
+    sample = Path(__file__).resolve().parents[1] / "data" / "mail" / "bounce_postfix_5.1.1.eml"
+    dsn = string.Template(sample.read_text()).substitute(
+        recipient="alt@tote-leitung.example",
+        reply_to=invitation.reply_to[0],
+        message_id=invitation.extra_headers["Message-ID"],
+    )
+    service.file_message(dsn.encode(), source="imap")
+
+    page = author.page
+    page.goto(f"{base}/admin/interview_requests/inspect/{request_id}/")
+    expect(page.get_by_role("alert").filter(has_text="Nicht zustellbar")).to_be_visible()
+    screenshot("bounce-not-deliverable", page)
+
+    # The editor finds another address and sends a new link; it arrives, and nobody answers.
+    contact.email = "presse@tote-leitung.example"
+    contact.save()
+    run_admin_action(author, base, request_id, "Neuen Link senden", "Neuen Link senden")
+    assert any("presse@tote-leitung.example" in m.to for m in mail.outbox)
+    time_machine.move_to(start + datetime.timedelta(days=16), tick=True)
+    run_periodic_jobs()
+    assert InterviewRequest.objects.get(pk=request_id).status == InterviewStatus.EXPIRED
+
+    run_admin_action(
+        author, base, request_id, "Misserfolgs-Fallstudie anlegen", "Misserfolgs-Fallstudie anlegen"
+    )
+    study = InterviewRequest.objects.get(pk=request_id).case_study
+    assert study is not None
+    # The bounced invitation is no email that arrived: one delivered (the new link) plus reminders.
+    assert "zugestellte E-Mail" in study.specific.summary
+    page.goto(f"{base}/admin/pages/{study.pk}/edit/")
+    screenshot("bounce-failure-draft", page)

@@ -238,6 +238,8 @@ class InspectView(VisibleOnly, generic.InspectView):
             dialogs=dialogs,
             log_form=LogContactForm(interview=interview, auto_id="log-tab-%s") if log_allowed else None,
             side_panels=[RequestSidePanel(interview, self.request, details=details)],
+            # Incoming mail (interviews.inbound): the whole messages, for the request's editors only.
+            inbound_messages=interview.inbound_messages.all(),
         )
         return context
 
