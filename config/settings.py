@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Finds a page's site and route from the cache, one query (blog/routing.py).
+    "blog.routing.RouteMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
