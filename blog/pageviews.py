@@ -19,8 +19,8 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models import F, Sum
+from django.db import connection, transaction
+from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
@@ -121,16 +121,36 @@ def record_view(request: HttpRequest, page_id: int) -> bool:
         return False
 
 
+UPSERT_BATCH = 5_000
+
+
 def _add_to_database(counts: dict[tuple[int, datetime.date], int]) -> None:
+    """Add the counts in a few statements, not one per page and day: a
+    single upsert (INSERT ... ON CONFLICT DO UPDATE, PostgreSQL and SQLite
+    alike) per batch. Counts of pages deleted meanwhile are dropped."""
+    from wagtail.models import Page
+
+    items = list(counts.items())
+    table = connection.ops.quote_name(PageViewDay._meta.db_table)
     with transaction.atomic():
-        for (page_id, day), views in counts.items():
-            updated = PageViewDay.objects.filter(page_id=page_id, day=day).update(views=F("views") + views)
-            if not updated:
-                _, created = PageViewDay.objects.get_or_create(
-                    page_id=page_id, day=day, defaults={"views": views}
+        for start in range(0, len(items), UPSERT_BATCH):
+            batch = items[start : start + UPSERT_BATCH]
+            existing = set(
+                Page.objects.filter(pk__in={page_id for (page_id, _), _ in batch}).values_list(
+                    "pk", flat=True
                 )
-                if not created:
-                    PageViewDay.objects.filter(page_id=page_id, day=day).update(views=F("views") + views)
+            )
+            rows = [(page_id, day, views) for (page_id, day), views in batch if page_id in existing]
+            if not rows:
+                continue
+            values = ", ".join(["(%s, %s, %s)"] * len(rows))
+            # Only the quoted table name and placeholders go into the text; the values are parameters.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"INSERT INTO {table} (page_id, day, views) VALUES {values} "  # noqa: S608
+                    f"ON CONFLICT (page_id, day) DO UPDATE SET views = {table}.views + EXCLUDED.views",
+                    [value for row in rows for value in row],
+                )
 
 
 def flush_counters() -> int:
