@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from wagtail.models import Page
 
 from .client_address import client_ip
 from .models import PageViewDay
@@ -122,33 +123,41 @@ def record_view(request: HttpRequest, page_id: int) -> bool:
 
 
 UPSERT_BATCH = 5_000
+_UPSERT_END = "ON CONFLICT (page_id, day) DO UPDATE SET views = {table}.views + EXCLUDED.views"
 
 
 def _add_to_database(counts: dict[tuple[int, datetime.date], int]) -> None:
-    """Add the counts in a few statements, not one per page and day: a
-    single upsert (INSERT ... ON CONFLICT DO UPDATE, PostgreSQL and SQLite
-    alike) per batch. Counts of pages deleted meanwhile are dropped."""
-    from wagtail.models import Page
-
-    items = list(counts.items())
+    """Add the counts in one statement, not one per page and day: an upsert
+    (INSERT ... ON CONFLICT DO UPDATE). Counts of pages deleted meanwhile are
+    dropped. On PostgreSQL the rows travel as three arrays (unnest), so
+    neither Python nor the server handles a parameter per value."""
+    if not counts:
+        return
     table = connection.ops.quote_name(PageViewDay._meta.db_table)
-    with transaction.atomic():
+    pages = connection.ops.quote_name(Page._meta.db_table)
+    end = _UPSERT_END.format(table=table)
+    # Only quoted table names and placeholders go into the texts; the values are parameters.
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"INSERT INTO {table} (page_id, day, views) "  # noqa: S608
+                "SELECT u.page_id, u.day, u.views FROM unnest(%s::bigint[], %s::date[], %s::int[]) "
+                "AS u(page_id, day, views) "
+                f"WHERE EXISTS (SELECT 1 FROM {pages} p WHERE p.id = u.page_id) {end}",
+                [[page for page, _ in counts], [day for _, day in counts], list(counts.values())],
+            )
+            return
+        items = list(counts.items())
         for start in range(0, len(items), UPSERT_BATCH):
             batch = items[start : start + UPSERT_BATCH]
             existing = set(
-                Page.objects.filter(pk__in={page_id for (page_id, _), _ in batch}).values_list(
-                    "pk", flat=True
-                )
+                Page.objects.filter(pk__in={page for (page, _), _ in batch}).values_list("pk", flat=True)
             )
-            rows = [(page_id, day, views) for (page_id, day), views in batch if page_id in existing]
-            if not rows:
-                continue
-            values = ", ".join(["(%s, %s, %s)"] * len(rows))
-            # Only the quoted table name and placeholders go into the text; the values are parameters.
-            with connection.cursor() as cursor:
+            rows = [(page, day, views) for (page, day), views in batch if page in existing]
+            if rows:
                 cursor.execute(
-                    f"INSERT INTO {table} (page_id, day, views) VALUES {values} "  # noqa: S608
-                    f"ON CONFLICT (page_id, day) DO UPDATE SET views = {table}.views + EXCLUDED.views",
+                    f"INSERT INTO {table} (page_id, day, views) "  # noqa: S608
+                    f"VALUES {', '.join(['(%s, %s, %s)'] * len(rows))} {end}",
                     [value for row in rows for value in row],
                 )
 
