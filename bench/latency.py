@@ -258,3 +258,30 @@ def run(targets: dict, *, miss_samples: int, hit_samples: int, private_samples: 
             )
         )
     return results
+
+
+def side_by_side(pairs: list[tuple[str, str]], *, samples: int, log=print) -> list[Measurement]:
+    """Page-cache misses of several pages, taking turns sample by sample (A B,
+    A B, ...), so that whatever else the machine does falls on all alike."""
+    client = reader()
+    results = [Measurement(name=name, method="GET", url=url, cache="miss") for name, url in pairs]
+    log("latency: side by side: " + ", ".join(name for name, _ in pairs))
+    for _ in range(3):  # warm-up
+        for name, url in pairs:
+            invalidate_all()
+            _check(client.get(url), name)
+    for _ in range(samples):
+        for result in results:
+            invalidate_all()
+            elapsed, cpu, response = timed(lambda url=result.url: client.get(url))
+            _check(response, result.name)
+            expect_cache("miss")(response)
+            result.samples.append(elapsed)
+            result.cpu.append(cpu)
+    for result in results:
+        for _ in range(3):
+            invalidate_all()
+            queries, response = counted(lambda url=result.url: client.get(url))
+            result.queries.append(queries)
+        result.status = 200
+    return results

@@ -19,7 +19,31 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
-def render(*, environment, seeding, interview, latencies, throughput, photos, quick, seconds) -> str:
+def render(
+    *,
+    environment,
+    seeding,
+    interview,
+    latencies,
+    throughput,
+    photos,
+    quick,
+    seconds,
+    side_by_side=None,
+    listings=None,
+    small_seeding=None,
+    fold=None,
+    relay=None,
+    sizes="",
+) -> str:
+    from . import goals
+
+    targets = (
+        goals.case_study(side_by_side or [])
+        + goals.listings(listings)
+        + goals.photos(photos)
+        + goals.background(fold, relay)
+    )
     parts = [
         "# Benchmark results",
         "",
@@ -31,6 +55,13 @@ def render(*, environment, seeding, interview, latencies, throughput, photos, qu
     if quick:
         parts += ["", "**Quick run: too few samples to compare with anything. Not for RESULTS.md.**"]
     parts += [
+        "",
+        "## Targets",
+        "",
+        "Each target of issue 16 beside the figure this run measured. Both sides of every ratio "
+        f"were measured in this run, taking turns where the section below says so. {sizes}",
+        "",
+        _table(["target", "figure", ""], [[g.target, g.figure, g.verdict] for g in targets]),
         "",
         "## Machine",
         "",
@@ -93,6 +124,18 @@ def render(*, environment, seeding, interview, latencies, throughput, photos, qu
         "every sample (a new session each time); autosave writes a new text on every sample.",
         "",
         _page_cache_ratio(latencies),
+        "",
+        "## Case study against a plain Wagtail page",
+        "",
+        _side_by_side(side_by_side),
+        "",
+        "## Listings at two data sizes",
+        "",
+        _listings(listings, small_seeding),
+        "",
+        "## Background work",
+        "",
+        _background(fold, relay),
         "",
         "## Throughput under gunicorn",
         "",
@@ -273,3 +316,75 @@ def _photos(results) -> str:
             ],
         ]
     )
+
+
+def _latency_rows(measurements) -> list[list[str]]:
+    return [
+        [f"{m.name} `{m.method} {m.url}`", _ms(m.p50), _ms(m.p95), _ms(m.cpu_p50), m.query_text]
+        for m in measurements
+    ]
+
+
+def _side_by_side(measurements) -> str:
+    if not measurements:
+        return "Not measured in this run."
+    return "\n".join(
+        [
+            "Page-cache misses (the generation bumped before each request, as any publish does), "
+            "the two pages taking turns request by request. The reference is a plain Wagtail page "
+            "(`bench/reference`, installed only by the bench settings) beside the case study in the "
+            "tree: a rich-text body as long as the case study's text and one image, rendered by a "
+            "minimal template without the site's base template. The case study's article comes "
+            "from the fragment cache (keyed on its live revision, blog/fragments.py), as it does "
+            "for every reader after a publish elsewhere; routing and the navigation's links come "
+            "from the cache for both pages.",
+            "",
+            _table(["request", "p50 ms", "p95 ms", "CPU p50 ms", "SQL queries"], _latency_rows(measurements)),
+        ]
+    )
+
+
+def _listings(results, small_seeding) -> str:
+    if not results:
+        return "Not measured in this run."
+    small = small_seeding["scale"] if small_seeding else {}
+    rows = []
+    for big, little in zip(results["big"], results["small"], strict=True):
+        rows.append(
+            [
+                big.name,
+                f"{_ms(big.p50)} / {_ms(little.p50)}",
+                f"{_ms(big.cpu_p50)} / {_ms(little.cpu_p50)}",
+                f"{max(big.queries)} / {max(little.queries)}",
+                f"{big.p50 / little.p50:.2f}",
+            ]
+        )
+    return "\n".join(
+        [
+            "The same requests against the main database and a small one seeded the same way "
+            f"({small.get('case_studies', 100):,} case studies, {small.get('interview_requests', 10):,} "
+            "interview requests; database `<name>_small`, its own cache prefix), the two taking "
+            "turns in rounds. Public pages as page-cache misses, the admin as an editor.",
+            "",
+            _table(["request", "p50 ms big / small", "CPU p50 ms big / small", "SQL queries", "÷"], rows),
+        ]
+    )
+
+
+def _background(fold, relay) -> str:
+    lines = []
+    if fold:
+        lines.append(
+            f"- Page views: {fold['counters']:,} counters (page and day) in Redis, {fold['views']:,} views, "
+            f"folded into PageViewDay by `blog.pageviews.flush_counters` in {fold['seconds']:.2f} s "
+            f"(CPU of this process {fold['cpu']:.2f} s, {fold['queries']} SQL statements: batched upserts)."
+        )
+    if relay:
+        lines.append(
+            f"- Outbox: {relay['count']:,} queued emails relayed by the beat sweep "
+            f"(`relay_pending_emails`, repeated until nothing is due) to aiosmtpd (own process, "
+            f"discarding) in {relay['relay_seconds']:.1f} s ({relay['relay_rate']:,.0f}/s); a bare "
+            f"`smtplib` loop over one connection sends the same messages in {relay['smtplib_seconds']:.1f} s "
+            f"({relay['smtplib_rate']:,.0f}/s): {relay['ratio']:.2f}×."
+        )
+    return "\n".join(lines) or "Not measured in this run."

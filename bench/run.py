@@ -33,10 +33,22 @@ def parse(argv: list[str]) -> argparse.Namespace:
         help="gunicorn sync workers (default: WEB_CONCURRENCY, else one per CPU)",
     )
     parser.add_argument("--output", type=Path, help="where to write the results")
+    parser.add_argument(
+        "--fold-counters",
+        type=int,
+        default=int(os.environ.get("BENCH_FOLD_COUNTERS", "1000000")),
+        help="page-view counters folded from Redis (default 1,000,000; --quick: 20,000)",
+    )
+    parser.add_argument(
+        "--outbox-emails",
+        type=int,
+        default=int(os.environ.get("BENCH_OUTBOX_EMAILS", "10000")),
+        help="queued emails the outbox relays (default 10,000; --quick: 300)",
+    )
     return parser.parse_args(argv)
 
 
-def prepare_database(reseed: bool, log) -> None:
+def prepare_database(reseed: bool, log, name: str | None = None) -> None:
     """Create (or, with --reseed, drop and create) the benchmark database, before Django connects to it."""
     from django.conf import settings
 
@@ -48,7 +60,7 @@ def prepare_database(reseed: bool, log) -> None:
     import psycopg
     from psycopg import sql
 
-    name = config["NAME"]
+    name = name or config["NAME"]
     params = {
         "host": config.get("HOST") or None,
         "port": config.get("PORT") or None,
@@ -82,6 +94,7 @@ def main(argv: list[str] | None = None) -> int:
 
     django.setup()
     from django.conf import settings
+    from django.contrib.auth import get_user_model
     from django.core.management import call_command
 
     if settings.DEBUG:
@@ -94,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
 
-    from . import latency, machine, photos, report, seed, targets, throughput
+    from . import background, latency, machine, photos, report, scales, seed, targets, throughput
     from .urls import MINIMAL_CACHED_PATH, MINIMAL_PATH
 
     environment = machine.describe()
@@ -112,6 +125,29 @@ def main(argv: list[str] | None = None) -> int:
         private_samples=10 if quick else 150,
         log=log,
     )
+
+    pairs = [
+        ("case study", targets_["case_study"].url),
+        ("plain Wagtail page (reference)", targets_["reference"].url),
+    ]
+    side = latency.side_by_side(pairs, samples=10 if quick else 150, log=log)
+
+    small_seeding = scales.prepare_small(prepare_database, args.reseed, log)
+    with scales.using(scales.small_name()):
+        small_targets = targets.listing_urls()
+    flat = scales.listings(
+        targets.listing_urls(),
+        small_targets,
+        lambda: get_user_model().objects.get(username="admin"),  # in whichever database is in use
+        samples=10 if quick else 40,
+        rounds=1 if quick else 2,
+        log=log,
+    )
+
+    fold_counters = 20_000 if quick else args.fold_counters
+    outbox_emails = 300 if quick else args.outbox_emails
+    fold = background.fold_pageviews(fold_counters, log=log)
+    relay = background.relay_outbox(outbox_emails, log=log)
 
     story_path = targets_["case_study"].url
     load = throughput.run(
@@ -157,6 +193,12 @@ def main(argv: list[str] | None = None) -> int:
             photos=pictures,
             quick=quick,
             seconds=time.monotonic() - started,
+            side_by_side=side,
+            listings=flat,
+            small_seeding=small_seeding,
+            fold=fold,
+            relay=relay,
+            sizes=f"Sizes: {fold_counters:,} page-view counters, {outbox_emails:,} outbox emails.",
         )
         + front.render(front_rows)
     )

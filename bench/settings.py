@@ -11,3 +11,6 @@ os.environ.setdefault("CASEBOOK_READ_DOTENV", "false")
 from config.settings import *  # noqa: E402,F403
 
 ROOT_URLCONF = "bench.urls"
+
+# The reference page type of the latency table (a plain Wagtail page).
+INSTALLED_APPS = [*INSTALLED_APPS, "bench.reference"]  # noqa: F405

@@ -17,6 +17,7 @@ class BlogConfig(AppConfig):
 
         post_migrate.connect(_sync_django_site, sender=self, dispatch_uid="casebook-sync-django-site")
         self._connect_page_cache_invalidation()
+        self._connect_fragment_invalidation()
         from .comments import register_moderation
         from .models.pages import story_page_models
 
@@ -62,6 +63,42 @@ class BlogConfig(AppConfig):
             )
         # A live page's renditions follow its image (focal point, new file).
         post_save.connect(on_image_change, sender=get_image_model(), dispatch_uid="page-cache-image")
+
+    def _connect_fragment_invalidation(self) -> None:
+        """What can change a cached article, route or site without a new
+        revision of that page (blog/fragments.py)."""
+        from django.apps import apps
+        from django.db.models.signals import post_delete, post_save
+        from taggit.models import Tag
+        from wagtail.images import get_image_model
+        from wagtail.models import PageViewRestriction, Site
+        from wagtail.signals import page_published, page_unpublished, post_page_move
+
+        from . import fragments
+
+        page_published.connect(fragments.invalidate_on_publish, dispatch_uid="fragments-published")
+        for signal in (page_unpublished, post_page_move):
+            signal.connect(fragments.invalidate, dispatch_uid=f"fragments-{signal!r}")
+        models = [apps.get_model(label) for label in ("blog.Author", "blog.Series", "casestudies.Company")]
+        for model in [*models, Tag, Site, get_image_model()]:
+            for signal in (post_save, post_delete):
+                signal.connect(fragments.invalidate, sender=model, dispatch_uid=f"fragments-{model.__name__}")
+        post_delete.connect(_invalidate_fragments_for_pages, dispatch_uid="fragments-page-deleted")
+        for signal in (post_save, post_delete):
+            signal.connect(
+                fragments.forget_restrictions,
+                sender=PageViewRestriction,
+                dispatch_uid="fragments-restriction",
+            )
+
+
+def _invalidate_fragments_for_pages(sender, **kwargs) -> None:
+    from wagtail.models import Page
+
+    from . import fragments
+
+    if issubclass(sender, Page):
+        fragments.invalidate()
 
 
 def _sync_django_site(**kwargs) -> None:

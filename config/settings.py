@@ -94,6 +94,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Finds a page's site and route from the cache, one query (blog/routing.py).
+    "blog.routing.RouteMiddleware",
     # Last: turns a login refused for too many failures into the lock-out page.
     "axes.middleware.AxesMiddleware",
 ]

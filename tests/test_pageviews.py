@@ -175,3 +175,26 @@ def test_most_read_speaks_the_readers_language(demo, database_pageviews):
     for heading in ("Most read</h", "Last 30 days</h", "All time</h"):
         assert heading in english
         assert heading not in german
+
+
+@pytest.mark.redis
+def test_folding_a_days_counters_costs_the_same_few_statements_for_any_number_of_pages(
+    demo, redis_counter, django_assert_max_num_queries
+):
+    import datetime
+
+    from wagtail.models import Page
+
+    pages = list(Page.objects.values_list("pk", flat=True))
+    day = datetime.date(2026, 3, 1)
+    PageViewDay.objects.create(page_id=pages[0], day=day, views=5)  # folded once before
+    counters = {pk: 2 for pk in pages} | {999_999: 4}  # and a page deleted since it was read
+    pageviews._redis().hset(pageviews._key("day", day.isoformat()), mapping=counters)
+
+    # Savepoint, the pages that still exist, one upsert, release: not one per page.
+    with django_assert_max_num_queries(4):
+        assert pageviews.flush_counters() == 2 * len(pages) + 4
+
+    assert PageViewDay.objects.filter(day=day).count() == len(pages)
+    assert PageViewDay.objects.get(page_id=pages[0], day=day).views == 7
+    assert PageViewDay.objects.get(page_id=pages[1], day=day).views == 2

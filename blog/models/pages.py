@@ -16,9 +16,10 @@ from taggit.models import Tag, TaggedItemBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.fields import StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
 
+from .. import fragments
 from ..blocks import story_blocks
 from ..forms import StoryPageForm
 from ..page_marks import mark_page
@@ -158,6 +159,13 @@ class StoryPage(Page):
 
     class Meta:
         abstract = True
+
+    def get_view_restrictions(self):
+        # Wagtail reads the restrictions of the page and its ancestors (two
+        # queries) on every view; on a site with no private page, none apply.
+        if not fragments.any_view_restriction():
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
 
     def serve(self, request, *args, **kwargs):
         response = super().serve(request, *args, **kwargs)

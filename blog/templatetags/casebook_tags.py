@@ -1,4 +1,7 @@
 from django import template
+from wagtail.templatetags.wagtailcore_tags import slugurl
+
+from .. import fragments
 
 from blog.sentences import one_full_stop as _one_full_stop
 
@@ -22,3 +25,12 @@ def query_with(context, **changes) -> str:
         else:
             params[key] = value
     return params.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def cached_slugurl(context, slug: str) -> str:
+    """Wagtail's slugurl, from the cache (blog/fragments.py)."""
+    request = context.get("request")
+    if request is None:
+        return slugurl(context, slug)
+    return fragments.page_url(request, slug)

@@ -17,13 +17,13 @@ from wagtail.images import get_image_model
 from wagtail.models import Page
 from wagtail.search import index
 
+from blog import fragments
 from blog.models.pages import PAGE_SIZE, StoryPage, with_listing_data
 from casestudies.companies.models import Company
 from casestudies.pages import guards
 from casestudies.pages.blocks import case_study_blocks
 from casestudies.pages.filters import CaseStudyFilter
 from casestudies.pages.outcomes import Outcome
-from casestudies.pages.renditions import prefetch_renditions_in
 
 
 class CompanyAPISerializer(serializers.Serializer):
@@ -174,6 +174,8 @@ class CaseStudyPage(StoryPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        # Interview photos and body images: one query for all their renditions.
-        prefetch_renditions_in(self.body)
+        # The rendered article is cached per live revision (blog/fragments.py);
+        # its images' renditions are fetched only when it is rendered
+        # (the article's template: prefetch_body_renditions).
+        context["article_cache_key"] = fragments.article_key(self, request)
         return context

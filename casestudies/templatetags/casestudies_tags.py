@@ -3,6 +3,8 @@ from decimal import Decimal, InvalidOperation
 from django import template
 from django.utils.formats import get_format
 
+from casestudies.pages.renditions import prefetch_renditions_in
+
 register = template.Library()
 
 # Digit groups separated by a narrow no-break space ("5 852"): readable in
@@ -27,3 +29,11 @@ def grouped_number(value) -> str:
     if fraction:
         text += get_format("DECIMAL_SEPARATOR") + fraction
     return text
+
+
+@register.simple_tag
+def prefetch_body_renditions(page) -> str:
+    """Interview photos and body images: one query for all their renditions,
+    made where the article is rendered (not when it comes from the cache)."""
+    prefetch_renditions_in(page.body)
+    return ""

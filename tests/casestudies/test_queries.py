@@ -140,3 +140,31 @@ def test_home_page_queries_do_not_grow_with_case_studies(client, demo, index):
     html = client.get("/").content.decode()
     assert html.count("card card--failure") == 8 and "Neuester Artikel" in html  # the nine newest
     assert count_queries(client, "/") == few
+
+
+def page_cache_miss_queries(client, url: str) -> int:
+    """Queries of a case study rendered again after a publish elsewhere (the
+    page cache's generation bumped): what a reader meets most often uncached."""
+    from blog.page_cache import invalidate_all
+
+    client.get(url)
+    invalidate_all()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("more", [0, 30])
+def test_an_uncached_case_study_costs_at_most_ten_queries(client, index, more):
+    # Two data sizes: a small page alone, and a larger one among many others.
+    # After a publish elsewhere the page cache is stale but the article's
+    # fragment, the route and the navigation are not (blog/fragments.py).
+    # With every cache empty (after a restart) the count is higher once, and
+    # the same at any size (test_case_study_page_queries_do_not_grow_...).
+    add_case_studies(index, more)
+    page = case_study_with(index, authors=1 + more // 6, images=1 + more // 6)
+    queries = page_cache_miss_queries(client, page.url)
+    html = client.get(page.url).content.decode()
+    assert html.count('class="author-box"') == 1 + more // 6
+    assert queries <= 10, queries

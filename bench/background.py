@@ -1,0 +1,175 @@
+"""Background work at scale: folding page-view counters from Redis into the
+database, and the outbox relaying queued emails to a real SMTP server
+(aiosmtpd in its own process) against a bare smtplib loop sending the same
+messages to the same server."""
+
+from __future__ import annotations
+
+import datetime
+import smtplib
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import connection
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.utils import timezone
+
+from blog import pageviews
+from blog.models import PageViewDay
+from casestudies.interviews import outbox
+from casestudies.interviews.models import OutgoingEmail
+from casestudies.models import CaseStudyPage
+
+from . import seed
+
+# Counters land on days long past, so that "most read" stays as seeded.
+FOLD_FIRST_DAY = datetime.date(2001, 1, 1)
+OUTBOX_KEY_PREFIX = "bench-outbox:"
+
+
+def fold_pageviews(counters: int, *, log=print) -> dict:
+    """`counters` page-and-day counters in Redis (every seeded case study, on
+    as many days as it takes), folded by blog.pageviews.flush_counters."""
+    client = pageviews._redis()
+    if client is None:
+        raise RuntimeError("page views: REDIS_URL is not set")
+    page_ids = list(
+        CaseStudyPage.objects.filter(slug__startswith=seed.PREFIX).order_by("pk").values_list("pk", flat=True)
+    )
+    pageviews.flush_counters()  # what the latency runs counted: not part of this figure
+    written = 0
+    day = FOLD_FIRST_DAY
+    while written < counters:
+        batch = page_ids[: counters - written]
+        pipe = client.pipeline(transaction=False)
+        for start in range(0, len(batch), 5000):
+            pipe.hset(
+                pageviews._key("day", day.isoformat()),
+                mapping={page: 1 + page % 7 for page in batch[start : start + 5000]},
+            )
+        pipe.execute()
+        written += len(batch)
+        day += datetime.timedelta(days=1)
+    expected = sum(1 + page % 7 for page in page_ids) * (written // len(page_ids)) + sum(
+        1 + page % 7 for page in page_ids[: written % len(page_ids)]
+    )
+    log(f"background: folding {written:,} page-view counters")
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        cpu = time.process_time()
+        moved = pageviews.flush_counters()
+        seconds = time.perf_counter() - started
+        cpu = time.process_time() - cpu
+    if moved != expected:
+        raise RuntimeError(f"page views: {moved} views folded, {expected} expected")
+    PageViewDay.objects.filter(day__lt=FOLD_FIRST_DAY + datetime.timedelta(days=3650)).delete()
+    return {"counters": written, "views": moved, "seconds": seconds, "cpu": cpu, "queries": len(queries)}
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def smtp_server():
+    """aiosmtpd in its own process (not this one's GIL), discarding what it gets."""
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}", "-c", "aiosmtpd.handlers.Sink"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("aiosmtpd did not start") from None
+                time.sleep(0.1)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _queue(count: int) -> list[OutgoingEmail]:
+    OutgoingEmail.objects.filter(key__startswith=OUTBOX_KEY_PREFIX).delete()
+    now = timezone.now() - datetime.timedelta(seconds=1)
+    rows = [
+        OutgoingEmail(
+            key=f"{OUTBOX_KEY_PREFIX}{n}",
+            to=f"kontakt{n}@example.com",
+            subject=f"Erinnerung: Ihr Interview ({n})",
+            text="Guten Tag,\n\nwir warten noch auf Ihre Antworten.\n\n" * 8,
+            html="<p>Guten Tag,</p><p>wir warten noch auf Ihre Antworten.</p>" * 8,
+            next_attempt_at=now,
+        )
+        for n in range(count)
+    ]
+    return OutgoingEmail.objects.bulk_create(rows, batch_size=1000)
+
+
+def relay_outbox(count: int, *, log=print) -> dict:
+    """Relay `count` queued emails with the beat sweep (relay_pending_emails,
+    repeated until nothing is due) and send the same messages with a bare
+    smtplib loop over one connection; both against one aiosmtpd server."""
+    with smtp_server() as port:
+        mail = {
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": port,
+            "EMAIL_USE_TLS": False,
+            "EMAIL_USE_SSL": False,
+            "EMAIL_HOST_USER": "",
+            "EMAIL_HOST_PASSWORD": "",
+        }
+        with override_settings(**mail):
+            rows = _queue(count)
+            # The same bytes the outbox sends, built before the clock starts.
+            messages = []
+            for row in rows:
+                message = EmailMultiAlternatives(
+                    row.subject,
+                    row.text,
+                    settings.DEFAULT_FROM_EMAIL,
+                    [row.to],
+                    headers={"Message-ID": outbox.message_id(row)},
+                )
+                message.attach_alternative(row.html, "text/html")
+                messages.append((row.to, message.message().as_bytes(linesep="\r\n")))
+            log(f"background: outbox relaying {count:,} emails to aiosmtpd on port {port}")
+            started = time.perf_counter()
+            sent = 0
+            while batch := outbox.relay_pending_emails():
+                sent += batch
+            relay_seconds = time.perf_counter() - started
+            done = OutgoingEmail.objects.filter(
+                key__startswith=OUTBOX_KEY_PREFIX, status=OutgoingEmail.Status.SENT
+            ).count()
+            if done != count:
+                raise RuntimeError(f"outbox: {done} of {count} emails sent")
+            log(f"background: bare smtplib loop, {count:,} emails")
+            started = time.perf_counter()
+            with smtplib.SMTP("127.0.0.1", port) as smtp:
+                for to, data in messages:
+                    smtp.sendmail(settings.DEFAULT_FROM_EMAIL, [to], data)
+            smtplib_seconds = time.perf_counter() - started
+            OutgoingEmail.objects.filter(key__startswith=OUTBOX_KEY_PREFIX).delete()
+    return {
+        "count": count,
+        "relay_seconds": relay_seconds,
+        "smtplib_seconds": smtplib_seconds,
+        "relay_rate": count / relay_seconds,
+        "smtplib_rate": count / smtplib_seconds,
+        "ratio": smtplib_seconds / relay_seconds,
+    }

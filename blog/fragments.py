@@ -1,0 +1,92 @@
+"""What a rendered page is made of and changes seldom, cached across the
+page cache's generations: the site of a host name, the page at a URL path,
+whether any page is private at all, and the rendered article of a story
+(blog/routing.py reads the first two).
+
+The page cache's generation goes up on every publish anywhere (a listing or
+"most read" may change); these stay valid through that. A cached article is
+keyed on its page's live revision and on a second, rarer generation (this
+module's) that goes up only on what can change an article without a new
+revision of its own: a renamed author, series or company, a replaced image,
+a tag, a page moved, renamed, unpublished or deleted (links and URLs), a
+site changed. docs/decisions.md, "Fragments", says why."""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.utils.translation import get_language
+from wagtail.models import Page, PageViewRestriction
+
+GENERATION_KEY = "fragments:generation"
+ANY_RESTRICTION_KEY = "fragments:any-view-restriction"
+# A day: a key nobody reads again (an old generation) goes away by itself.
+TIMEOUT = 24 * 60 * 60
+
+
+def generation() -> int:
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        cache.add(GENERATION_KEY, 1, None)
+        value = cache.get(GENERATION_KEY, 1)
+    return value
+
+
+def generation_for(request: HttpRequest | None) -> int:
+    """The generation, read once per request."""
+    if request is None:
+        return generation()
+    if not hasattr(request, "_fragment_generation"):
+        request._fragment_generation = generation()
+    return request._fragment_generation
+
+
+def invalidate(**_kwargs) -> None:
+    """Make every fragment stale. Safe to connect to any signal."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, 2, None)
+
+
+def invalidate_on_publish(instance=None, previous_revision=None, **_kwargs) -> None:
+    """A first publication or a new slug changes URLs other pages link to;
+    any other publish changes only its own page (a new live revision)."""
+    if previous_revision is None or previous_revision.as_object().slug != getattr(instance, "slug", None):
+        invalidate()
+
+
+def forget_restrictions(**_kwargs) -> None:
+    cache.delete(ANY_RESTRICTION_KEY)
+
+
+def any_view_restriction() -> bool:
+    """Whether any page is private (login, password, groups). Almost never
+    on this site, and then no page needs its ancestors' restrictions read."""
+    value = cache.get(ANY_RESTRICTION_KEY)
+    if value is None:
+        value = PageViewRestriction.objects.exists()
+        cache.set(ANY_RESTRICTION_KEY, value, TIMEOUT)
+    return value
+
+
+def article_key(page: Page, request: HttpRequest | None) -> str | None:
+    """The cache key of a page's rendered article, or None where it must be
+    rendered afresh: previews (unsaved edits under the live revision's number)."""
+    if request is None or getattr(request, "is_preview", False):
+        return None
+    return f"{page.pk}:{page.live_revision_id}:{page.last_published_at}:{generation_for(request)}:{get_language()}"
+
+
+def page_url(request: HttpRequest, slug: str) -> str:
+    """Wagtail's slugurl (the URL of the site's page with this slug, or ""),
+    cached: the main navigation asks it on every page, and its query reads
+    the site's whole page tree."""
+    from wagtail.templatetags.wagtailcore_tags import slugurl
+
+    key = f"fragments:slugurl:{generation_for(request)}:{request.get_host()}:{get_language()}:{slug}"
+    url = cache.get(key)
+    if url is None:
+        url = slugurl({"request": request}, slug) or ""
+        cache.set(key, url, TIMEOUT)
+    return url
