@@ -14,23 +14,36 @@ accepted into a case study is listed for the editors, who decide about the page.
 
 from __future__ import annotations
 
+import json
+import logging
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.apps import apps
+from django.conf import settings
+from django.db import models, transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.db.models.functions import Cast
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django_comments import get_model as get_comment_model
 
 from casestudies.companies.models import CompanyContact
 from casestudies.interviews.models import (
     Answer,
+    EventKind,
     InboundMessage,
     InterviewRequest,
     InterviewStatus,
     OutgoingEmail,
 )
 
+logger = logging.getLogger("casebook")
+
 ERASED_NAME = "Gelöschter Kontakt"
+# What an address or phone number written into any other text becomes.
+ERASED_DETAIL = "[gelöscht]"
 # Requests whose answers and photos already became (or are becoming) a case study.
 ACCEPTED_STATES = {InterviewStatus.ACCEPTED, InterviewStatus.PUBLISHED}
 
@@ -100,6 +113,14 @@ def export_person(email: str) -> dict:
             }
             for c in comments
         ],
+        # Everything else that names the person anywhere in the database:
+        # internal log entries, Wagtail's history, revisions, workflow
+        # comments, emails to editors about them, the search index.
+        "mentions": [
+            {"table": table, "column": column, "row": str(pk), "text": lines}
+            for table, column, pk, text in _rows_naming(_identifiers(email, contacts))
+            if (lines := lines_naming(text, _identifiers(email, contacts)))
+        ],
     }
 
 
@@ -148,7 +169,6 @@ def _export_request(request: InterviewRequest) -> dict:
                 "outcome": e.outcome,
             }
             for e in request.events.all()
-            if not e.internal
         ],
     }
 
@@ -160,6 +180,7 @@ class ErasureReport:
     photos_deleted: int = 0
     emails_deleted: int = 0
     comments_deleted: int = 0
+    texts_rewritten: int = 0
     kept_in_case_studies: list[str] = field(default_factory=list)
 
 
@@ -168,6 +189,7 @@ def erase_person(email: str) -> ErasureReport:
     report = ErasureReport()
     address = email.strip()
     contacts = list(_contacts(address))
+    identifiers = _identifiers(address, contacts)
     for contact in contacts:
         names = {contact.name}
         for request in contact.interview_requests.select_related("company"):
@@ -179,6 +201,12 @@ def erase_person(email: str) -> ErasureReport:
                 # An erased person's link must stop working.
                 InterviewRequest.objects.filter(pk=request.pk).update(token_revoked=True)
             request.events.filter(who__in=names).update(who=ERASED_NAME)
+            # Their own words: why they declined, why they objected to our emails.
+            InterviewRequest.objects.filter(pk=request.pk).update(decline_reason="")
+            for event in request.events.filter(kind=EventKind.OPTED_OUT):
+                with translation.override(settings.LANGUAGE_CODE):
+                    event.summary = gettext("Opted out of emails from us.")
+                event.save(update_fields=["summary"])
             # Sign-offs stay as the editorial record of what was approved, without the person.
             request.sign_offs.exclude(decided_by="").update(decided_by=ERASED_NAME)
             request.sign_offs.update(decided_by_email="", token_revoked=True)
@@ -196,7 +224,141 @@ def erase_person(email: str) -> ErasureReport:
         undeliverable_email="", undeliverable_reason=""
     )
     report.comments_deleted, _ = get_comment_model().objects.filter(user_email__iexact=address).delete()
+    # Whatever still names them (Wagtail's log labels and revisions, the page
+    # that shows them as interviewee, workflow comments, an editor's note of
+    # their number): the name, address and phone number are replaced in place.
+    report.texts_rewritten = _rewrite_everywhere(identifiers)
+    _reindex_case_studies(contacts)
+    logger.info("Personal data erased: %s", report)
     return report
+
+
+# Finding and rewriting the person in every text of every model -------------------------------------
+
+
+def _identifiers(email: str, contacts: Iterable[CompanyContact]) -> dict[str, str]:
+    """The strings that identify the person, each with what it becomes on erasure."""
+    found = {email.strip(): ERASED_DETAIL}
+    for contact in contacts:
+        found |= {contact.email: ERASED_DETAIL, contact.phone: ERASED_DETAIL, contact.name: ERASED_NAME}
+    # Too short to be the person rather than part of any word (or already erased).
+    return {k: v for k, v in found.items() if len(k.strip()) >= 4 and k != ERASED_NAME}
+
+
+def _pattern(identifiers: Iterable[str]) -> re.Pattern:
+    variants = set()
+    for text in identifiers:
+        variants |= {text, json.dumps(text)[1:-1]}  # as JSON stored as text escapes it
+    return re.compile("|".join(re.escape(v) for v in sorted(variants, key=len, reverse=True)), re.IGNORECASE)
+
+
+def _text_fields(model) -> Iterator[models.Field]:
+    for f in model._meta.concrete_fields:
+        if f.primary_key:
+            continue
+        if isinstance(f, (models.CharField, models.TextField)) or f.get_internal_type() == "JSONField":
+            yield f
+
+
+def _rows_naming(identifiers: dict[str, str]) -> Iterator[tuple[str, str, object, str]]:
+    """(table, column, pk, text) of every row of every model whose text or JSON names the person.
+    Generic over the installed models: a new table cannot escape the export or the erasure."""
+    if not identifiers:
+        return
+    needles = {variant for text in identifiers for variant in (text, json.dumps(text)[1:-1])}
+    for model in apps.get_models(include_auto_created=True):
+        if model._meta.proxy or not model._meta.managed:
+            continue
+        for f in _text_fields(model):
+            as_text = Cast(f.attname, models.TextField())
+            query = models.Q()
+            for needle in needles:
+                query |= models.Q(_privacy_text__icontains=needle)
+            rows = model._base_manager.annotate(_privacy_text=as_text).filter(query)
+            for pk, text in rows.values_list("pk", "_privacy_text"):
+                yield model._meta.db_table, f.column, pk, text
+
+
+def lines_naming(text: str, identifiers: Iterable[str]) -> list[str]:
+    """The pieces of a stored text that name the person: lines of plain text,
+    strings inside JSON (JSON inside JSON too, as in a revision's body)."""
+    pattern = _pattern(identifiers)
+    found: list[str] = []
+
+    def visit(value) -> None:
+        if isinstance(value, dict):
+            for item in value.values():
+                visit(item)
+        elif isinstance(value, list):
+            for item in value:
+                visit(item)
+        elif isinstance(value, str) and pattern.search(value):
+            try:
+                inner = json.loads(value)
+            except ValueError:
+                found.extend(line for line in value.splitlines() if pattern.search(line))
+            else:
+                if isinstance(inner, (dict, list)):
+                    visit(inner)
+                else:
+                    found.extend(line for line in str(inner).splitlines() if pattern.search(line))
+
+    for line in (text or "").splitlines():
+        if pattern.search(line):
+            try:
+                visit(json.loads(line))
+            except ValueError:
+                found.append(line)
+    return found
+
+
+def _rewrite(value, replace):
+    if isinstance(value, dict):
+        return {key: _rewrite(item, replace) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_rewrite(item, replace) for item in value]
+    if isinstance(value, str):
+        try:
+            inner = json.loads(value)
+        except ValueError:
+            return replace(value)
+        if isinstance(inner, (dict, list)):
+            return json.dumps(_rewrite(inner, replace))
+        return replace(value)
+    return value
+
+
+def _rewrite_everywhere(identifiers: dict[str, str]) -> int:
+    pattern = _pattern(identifiers)
+    lowered = {key.lower(): value for key, value in identifiers.items()}
+    lowered |= {json.dumps(key)[1:-1].lower(): value for key, value in identifiers.items()}
+
+    def replace(text: str) -> str:
+        return pattern.sub(lambda match: lowered.get(match.group(0).lower(), ERASED_DETAIL), text)
+
+    rewritten = 0
+    for table, column, pk, text in list(_rows_naming(identifiers)):
+        model = next(m for m in apps.get_models(include_auto_created=True) if m._meta.db_table == table)
+        field_ = next(f for f in model._meta.concrete_fields if f.column == column)
+        if field_.get_internal_type() == "JSONField":
+            new = _rewrite(json.loads(text), replace)
+        else:
+            new = replace(text)
+            if field_.max_length:
+                new = new[: field_.max_length]
+        model._base_manager.filter(pk=pk).update(**{field_.name: new})
+        rewritten += 1
+    return rewritten
+
+
+def _reindex_case_studies(contacts: list[CompanyContact]) -> None:
+    """The search index holds the pages' text as it was: index the rewritten pages again."""
+    from wagtail.models import Page
+    from wagtail.search import index
+
+    page_ids = InterviewRequest.objects.filter(contact__in=contacts).exclude(case_study=None)
+    for page in Page.objects.filter(pk__in=page_ids.values("case_study_id")).specific():
+        index.insert_or_update_object(page)
 
 
 def _delete_answers(request: InterviewRequest) -> int:

@@ -48,6 +48,11 @@ app.conf.beat_schedule = {
         "task": "casestudies.tasks.fetch_inbound_mail",
         "schedule": crontab(minute="*"),
     },
+    # Retention (README: Privacy): what a contact gave us goes when its time is up.
+    "casestudies-purge-expired-personal-data": {
+        "task": "casestudies.tasks.purge_expired_personal_data",
+        "schedule": crontab(hour=3, minute=17),
+    },
     # The company's sign-off of a case study: one reminder, then the deadline.
     "casestudies-company-signoff-deadlines": {
         "task": "casestudies.tasks.company_signoff_deadlines",

@@ -457,6 +457,12 @@ OUTBOX_SEND_LEASE_SECONDS = env.int("OUTBOX_SEND_LEASE_SECONDS", default=300)
 # get a hash of each editor's email), and does not phone home for updates.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Retention (casestudies.interviews.retention): answers, photos, emails and the
+# contact's words of a request that ended (declined, expired, withdrawn) go
+# this many days after it ended; photos editors did not accept, this many
+# days after the request went on (accepted or published).
+RETENTION_ENDED_REQUEST_DAYS = env.int("RETENTION_ENDED_REQUEST_DAYS", default=365)
+RETENTION_UNACCEPTED_UPLOADS_DAYS = env.int("RETENTION_UNACCEPTED_UPLOADS_DAYS", default=90)
 
 # Admin login (Wagtail's /admin/login/ and Django's /django-admin/login/):
 # django-axes counts wrong passwords per account and per address (either one

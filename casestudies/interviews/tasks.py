@@ -4,9 +4,11 @@ itself live beside it (the outbox relay, photo thumbnails)."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from celery import shared_task
 
-from casestudies.interviews import reminders
+from casestudies.interviews import reminders, retention
 from casestudies.interviews import states as interview_states
 
 
@@ -18,3 +20,8 @@ def send_due_reminders() -> int:
 @shared_task(name="casestudies.tasks.expire_overdue_requests", ignore_result=True)
 def expire_overdue_requests() -> int:
     return interview_states.expire_overdue()
+
+
+@shared_task(name="casestudies.tasks.purge_expired_personal_data", ignore_result=True)
+def purge_expired_personal_data() -> dict:
+    return asdict(retention.purge_expired())

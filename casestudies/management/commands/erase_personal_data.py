@@ -22,7 +22,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"contacts anonymised: {report.contacts_anonymised}, answers deleted: {report.answers_deleted}, "
             f"photos deleted: {report.photos_deleted}, emails deleted: {report.emails_deleted}, "
-            f"comments deleted: {report.comments_deleted}"
+            f"comments deleted: {report.comments_deleted}, "
+            f"other texts that named them rewritten: {report.texts_rewritten}"
         )
         for kept in report.kept_in_case_studies:
             self.stdout.write(f"kept in an accepted case study (editors decide about the page): {kept}")
