@@ -200,43 +200,73 @@ def store_photos(
             raise PhotoRejected(
                 _("File %(position)s: %(reason)s") % {"position": position, "reason": rejected.message}
             ) from None
-    with transaction.atomic():
-        locked = rows.lock(InterviewRequest, interview.pk)
-        if locked.status not in statuses.EDITABLE:
-            raise PhotoRejected(_("Photos can no longer be added to this interview."))
-        _check_count(locked.photos.count(), len(cleaned))
-        now = timezone.now()
-        photos = []
-        for photo in cleaned:
-            stored = InterviewPhoto(
+    # The files are written before the row is locked (no other write waits on
+    # storage) and removed again if the transaction does not commit them.
+    names = _write_files(interview, cleaned)
+    try:
+        with transaction.atomic():
+            locked = rows.lock(InterviewRequest, interview.pk)
+            if locked.status not in statuses.EDITABLE:
+                raise PhotoRejected(_("Photos can no longer be added to this interview."))
+            _check_count(locked.photos.count(), len(cleaned))
+            now = timezone.now()
+            photos = []
+            for photo, name in zip(cleaned, names, strict=True):
+                stored = InterviewPhoto(
+                    request=locked,
+                    caption=caption,
+                    credit=credit,
+                    consent_given=True,
+                    # The words the contact saw, in the language they saw them in.
+                    consent_text=str(CONSENT_TEXT),
+                    consent_version=CONSENT_VERSION,
+                    consent_at=now,
+                    width=photo.width,
+                    height=photo.height,
+                )
+                stored.file.name = name
+                stored.save()
+                photos.append(stored)
+            contact_log.record(
                 request=locked,
-                caption=caption,
-                credit=credit,
-                consent_given=True,
-                # The words the contact saw, in the language they saw them in.
-                consent_text=str(CONSENT_TEXT),
-                consent_version=CONSENT_VERSION,
-                consent_at=now,
-                width=photo.width,
-                height=photo.height,
+                occurred_at=now,
+                channel=Channel.FORM,
+                direction=Direction.IN,
+                kind=EventKind.SAVED,
+                who=locked.contact.name,
+                internal=True,
+                summary=ngettext("%(count)s photo uploaded", "%(count)s photos uploaded", len(photos))
+                % {"count": len(photos)},
             )
-            stored.file.save("photo.jpg", ContentFile(photo.content), save=False)
-            stored.save()
-            photos.append(stored)
-        contact_log.record(
-            request=locked,
-            occurred_at=now,
-            channel=Channel.FORM,
-            direction=Direction.IN,
-            kind=EventKind.SAVED,
-            who=locked.contact.name,
-            internal=True,
-            summary=ngettext("%(count)s photo uploaded", "%(count)s photos uploaded", len(photos))
-            % {"count": len(photos)},
-        )
-        ids = [p.pk for p in photos]
-        transaction.on_commit(lambda: _queue_thumbnails(ids))
+            ids = [p.pk for p in photos]
+            transaction.on_commit(lambda: _queue_thumbnails(ids))
+    except BaseException:
+        _delete_files(names)
+        raise
     return photos
+
+
+def _write_files(interview: InterviewRequest, cleaned: list[CleanPhoto]) -> list[str]:
+    """Store the cleaned files under fresh random names; returns the names."""
+    field = InterviewPhoto._meta.get_field("file")
+    names: list[str] = []
+    try:
+        for photo in cleaned:
+            name = field.generate_filename(InterviewPhoto(request=interview), "photo.jpg")
+            names.append(field.storage.save(name, ContentFile(photo.content)))
+    except BaseException:
+        _delete_files(names)
+        raise
+    return names
+
+
+def _delete_files(names: list[str]) -> None:
+    storage = InterviewPhoto._meta.get_field("file").storage
+    for name in names:
+        try:
+            storage.delete(name)
+        except Exception:
+            logger.exception("Could not remove the unused photo file %s", name)
 
 
 def photos_left(stored: int) -> int:

@@ -14,7 +14,7 @@ from django.test import Client
 from PIL import Image
 
 from casestudies.interviews import photos
-from casestudies.models import InterviewPhoto, InterviewStatus
+from casestudies.models import InterviewPhoto, InterviewRequest, InterviewStatus
 
 from .factories import InterviewRequestFactory
 from .helpers import assert_nothing_lost, jpeg_bytes, multipart, real, sample_image, upload
@@ -637,3 +637,67 @@ def test_a_filename_that_is_only_a_path_leaves_no_file_and_says_so(client, inter
 
     assert_refused_next_to_the_file_field(response, "Bitte wählen Sie mindestens ein Foto aus.")
     assert_nothing_lost(interview, saved_before)
+
+
+def files_in_private_storage(tmp_path) -> list:
+    root = tmp_path / "private"
+    return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
+
+
+def test_a_rolled_back_upload_leaves_no_file_in_storage(tmp_path):
+    """The contact submitted in another tab while the upload was being cleaned:
+    the locked check refuses it, the transaction rolls back, no file stays."""
+    interview = InterviewRequestFactory(status=InterviewStatus.IN_PROGRESS)
+    photos.store_photos(interview, [upload("a.jpg", jpeg_bytes())], caption="", credit="c")
+    kept = files_in_private_storage(tmp_path)
+    InterviewRequest.objects.filter(pk=interview.pk).update(status=InterviewStatus.SUBMITTED)
+
+    with pytest.raises(photos.PhotoRejected):
+        photos.store_photos(
+            interview, [upload("b.jpg", jpeg_bytes()), upload("c.jpg", jpeg_bytes())], caption="", credit="c"
+        )
+
+    assert files_in_private_storage(tmp_path) == kept
+    assert InterviewPhoto.objects.count() == 1
+
+
+def test_a_transaction_that_fails_after_the_upload_leaves_no_file(tmp_path, monkeypatch):
+    """The database gives up after the files were written (here: writing the
+    contact log fails): the rows roll back and the files go with them."""
+    from django.db import DatabaseError
+
+    from casestudies.interviews import contact_log
+
+    interview = InterviewRequestFactory(status=InterviewStatus.IN_PROGRESS)
+
+    def failing_record(*args, **kwargs):
+        raise DatabaseError("could not extend file: No space left on device")
+
+    monkeypatch.setattr(contact_log, "record", failing_record)
+    with pytest.raises(DatabaseError):
+        photos.store_photos(interview, [upload("a.jpg", jpeg_bytes())] * 2, caption="", credit="c")
+
+    assert files_in_private_storage(tmp_path) == []
+    assert not InterviewPhoto.objects.exists()
+
+
+def test_photo_files_are_written_before_the_row_is_locked(monkeypatch):
+    """No other write waits on storage: the files are on disk before
+    store_photos opens its transaction and locks the request's row."""
+    from django.core.files.storage import FileSystemStorage
+    from django.db import connection
+
+    interview = InterviewRequestFactory(status=InterviewStatus.IN_PROGRESS)
+    depths = []
+    original = FileSystemStorage._save
+
+    def recording_save(self, name, content):
+        depths.append(len(connection.atomic_blocks))
+        return original(self, name, content)
+
+    monkeypatch.setattr(FileSystemStorage, "_save", recording_save)
+    caller = len(connection.atomic_blocks)  # the test's own transaction
+    photos.store_photos(interview, [upload("a.jpg", jpeg_bytes())] * 2, caption="", credit="c")
+
+    assert depths == [caller, caller]
+    assert InterviewPhoto.objects.count() == 2
