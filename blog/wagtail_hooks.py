@@ -2,6 +2,7 @@
 their own so editors find them without opening the generic Snippets menu."""
 
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -46,3 +47,15 @@ class BlogViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(BlogViewSetGroup)
+
+
+# Scheduled publishing that a publication rule refused (blog.scheduled).
+@hooks.register("register_log_actions")
+def register_scheduled_log_actions(actions):
+    from .scheduled import REFUSED_ACTION
+
+    actions.register_action(
+        REFUSED_ACTION,
+        _("Scheduled publication refused"),
+        _("Scheduled publication refused; taken off the schedule"),
+    )

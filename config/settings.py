@@ -442,6 +442,8 @@ DEMO_ADMIN_PASSWORD = env.str("DEMO_ADMIN_PASSWORD", default="casebook-demo")
 # Interview requests (casestudies). A questionnaire link works until the
 # deadline plus this grace period; uploads are bounded before they are decoded.
 INTERVIEW_TOKEN_GRACE_DAYS = env.int("INTERVIEW_TOKEN_GRACE_DAYS", default=14)
+# A deadline an editor sets lies at least this many days ahead (issue 14).
+INTERVIEW_MIN_DEADLINE_DAYS = env.int("INTERVIEW_MIN_DEADLINE_DAYS", default=3)
 INTERVIEW_PHOTO_MAX_BYTES = env.int("INTERVIEW_PHOTO_MAX_BYTES", default=15 * 1024 * 1024)
 INTERVIEW_PHOTO_MAX_PIXELS = env.int("INTERVIEW_PHOTO_MAX_PIXELS", default=40_000_000)
 INTERVIEW_PHOTO_MAX_FILES = env.int("INTERVIEW_PHOTO_MAX_FILES", default=20)

@@ -214,3 +214,15 @@ def queue_last_notice(request: InterviewRequest, raw_token: str) -> None:
     """The notice before a failure case study goes live: the planned date, the
     reply window and a fresh questionnaire link."""
     queue_link_email(request, raw_token, "last_notice")
+
+
+def queue_deadline_extended(request: InterviewRequest, previous) -> OutgoingEmail | None:
+    """Tell the contact the new deadline; their link keeps working until then."""
+    return queue_email(
+        key=f"interview:{request.pk}:deadline:{request.deadline.isoformat()}",
+        to=request.contact.email,
+        template="deadline_extended",
+        context={"request": request, "contact": request.contact, "previous": previous},
+        language=request.language,
+        request=request,
+    )

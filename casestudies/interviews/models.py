@@ -368,6 +368,9 @@ class InterviewPhoto(models.Model):
         _("review"), max_length=20, choices=ReviewState.choices, default=ReviewState.PENDING
     )
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    # SHA-256 of the file as the contact sent it: the same file sent again
+    # (a reload, a second try) is recognised and not stored twice.
+    content_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
     # The copy in Wagtail's image library, made when the answers were accepted.
     image = models.ForeignKey(
         "wagtailimages.Image",
@@ -381,6 +384,7 @@ class InterviewPhoto(models.Model):
 
     class Meta:
         ordering = ["uploaded_at", "pk"]
+        indexes = [models.Index(fields=["request", "content_hash"], name="interview_photo_hash")]
         verbose_name = _("interview photo")
         verbose_name_plural = _("interview photos")
 

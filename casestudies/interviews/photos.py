@@ -15,6 +15,7 @@ whose further frames are previews or depth maps."""
 from __future__ import annotations
 
 import datetime
+import hashlib
 import io
 import logging
 import warnings
@@ -68,6 +69,17 @@ class CleanPhoto:
     content: bytes
     width: int
     height: int
+    # SHA-256 of the file as it was sent: how a file sent twice is recognised.
+    source_hash: str = ""
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What an upload came to: the photos stored, and how many files were
+    left out because the request already had them (or they came twice)."""
+
+    photos: list[InterviewPhoto]
+    duplicates: int
 
 
 class BoundedPhotoUpload(FileUploadHandler):
@@ -153,7 +165,12 @@ def clean_photo(upload: UploadedFile) -> CleanPhoto:
             # No optimize=True: its second pass over the coefficients costs about a
             # third of the encoding for 2-3 % fewer bytes (bench/RESULTS.md, photos).
             rgb.save(out, format="JPEG", quality=JPEG_QUALITY)
-            return CleanPhoto(content=out.getvalue(), width=rgb.width, height=rgb.height)
+            return CleanPhoto(
+                content=out.getvalue(),
+                width=rgb.width,
+                height=rgb.height,
+                source_hash=hashlib.sha256(data).hexdigest(),
+            )
         finally:
             image.close()
 
@@ -193,7 +210,30 @@ CONSENT_TEXT = _(
 def store_photos(
     interview: InterviewRequest, uploads: list[UploadedFile], *, caption: str, credit: str
 ) -> list[InterviewPhoto]:
+    """store_uploads, for callers that only want the photos stored."""
+    return store_uploads(interview, uploads, caption=caption, credit=credit).photos
+
+
+def _new_to(interview: InterviewRequest, cleaned: list[CleanPhoto]) -> list[CleanPhoto]:
+    """The files the request does not have yet, each once."""
+    known = set(
+        InterviewPhoto.objects.filter(
+            request=interview, content_hash__in=[photo.source_hash for photo in cleaned]
+        ).values_list("content_hash", flat=True)
+    )
+    new = []
+    for photo in cleaned:
+        if photo.source_hash not in known:
+            known.add(photo.source_hash)
+            new.append(photo)
+    return new
+
+
+def store_uploads(
+    interview: InterviewRequest, uploads: list[UploadedFile], *, caption: str, credit: str
+) -> Stored:
     """Clean every upload, then store them all or none, with the consent as shown.
+    A file the request already has (the same bytes, by SHA-256) is not stored again.
     A late answer through the last notice's link reopens the request first.
 
     Raises PhotoRejected (naming the file by its position, never by its name)
@@ -201,7 +241,8 @@ def store_photos(
     if not uploads:
         raise PhotoRejected(_("Please choose at least one photo."))
     interview_states.reopen_if_late(interview)
-    # Counted before anything is decoded, and again under the lock below.
+    # Counted before anything is decoded, and again under the lock below
+    # (there without the files the request already has).
     _check_count(interview.photos.count(), len(uploads))
     cleaned = []
     for position, upload in enumerate(uploads, start=1):
@@ -211,43 +252,87 @@ def store_photos(
             raise PhotoRejected(
                 _("File %(position)s: %(reason)s") % {"position": position, "reason": rejected.message}
             ) from None
-    with transaction.atomic():
-        locked = rows.lock(InterviewRequest, interview.pk)
-        if locked.status not in statuses.EDITABLE:
-            raise PhotoRejected(_("Photos can no longer be added to this interview."))
-        _check_count(locked.photos.count(), len(cleaned))
-        now = timezone.now()
-        photos = []
+    received = len(cleaned)
+    cleaned = _new_to(interview, cleaned)
+    # The files are written before the row is locked (no other write waits on
+    # storage) and removed again if the transaction does not commit them.
+    names = _write_files(interview, cleaned)
+    try:
+        with transaction.atomic():
+            locked = rows.lock(InterviewRequest, interview.pk)
+            if locked.status not in statuses.EDITABLE:
+                raise PhotoRejected(_("Photos can no longer be added to this interview."))
+            # A second tab may have stored the same file meanwhile.
+            fresh = {photo.source_hash for photo in _new_to(locked, cleaned)}
+            _check_count(locked.photos.count(), len(fresh))
+            now = timezone.now()
+            photos = []
+            for photo, name in zip(cleaned, names, strict=True):
+                if photo.source_hash not in fresh:
+                    continue
+                stored = InterviewPhoto(
+                    request=locked,
+                    caption=caption,
+                    credit=credit,
+                    consent_given=True,
+                    # The words the contact saw, in the language they saw them in.
+                    consent_text=str(CONSENT_TEXT),
+                    consent_version=CONSENT_VERSION,
+                    consent_at=now,
+                    width=photo.width,
+                    height=photo.height,
+                    content_hash=photo.source_hash,
+                )
+                stored.file.name = name
+                stored.save()
+                photos.append(stored)
+            if photos:
+                _log_upload(locked, now, len(photos))
+                ids = [p.pk for p in photos]
+                transaction.on_commit(lambda: _queue_thumbnails(ids))
+    except BaseException:
+        _delete_files(names)
+        raise
+    # Files another tab stored meanwhile were written for nothing.
+    kept = {p.file.name for p in photos}
+    _delete_files([name for name in names if name not in kept])
+    return Stored(photos=photos, duplicates=received - len(photos))
+
+
+def _log_upload(locked: InterviewRequest, now, count: int) -> None:
+    contact_log.record(
+        request=locked,
+        occurred_at=now,
+        channel=Channel.FORM,
+        direction=Direction.IN,
+        kind=EventKind.SAVED,
+        who=locked.contact.name,
+        internal=True,
+        summary=ngettext("%(count)s photo uploaded", "%(count)s photos uploaded", count) % {"count": count},
+    )
+
+
+def _write_files(interview: InterviewRequest, cleaned: list[CleanPhoto]) -> list[str]:
+    """Store the cleaned files under fresh random names; returns the names."""
+    field = InterviewPhoto._meta.get_field("file")
+    names: list[str] = []
+    try:
         for photo in cleaned:
-            stored = InterviewPhoto(
-                request=locked,
-                caption=caption,
-                credit=credit,
-                consent_given=True,
-                # The words the contact saw, in the language they saw them in.
-                consent_text=str(CONSENT_TEXT),
-                consent_version=CONSENT_VERSION,
-                consent_at=now,
-                width=photo.width,
-                height=photo.height,
-            )
-            stored.file.save("photo.jpg", ContentFile(photo.content), save=False)
-            stored.save()
-            photos.append(stored)
-        contact_log.record(
-            request=locked,
-            occurred_at=now,
-            channel=Channel.FORM,
-            direction=Direction.IN,
-            kind=EventKind.SAVED,
-            who=locked.contact.name,
-            internal=True,
-            summary=ngettext("%(count)s photo uploaded", "%(count)s photos uploaded", len(photos))
-            % {"count": len(photos)},
-        )
-        ids = [p.pk for p in photos]
-        transaction.on_commit(lambda: _queue_thumbnails(ids))
-    return photos
+            name = field.generate_filename(InterviewPhoto(request=interview), "photo.jpg")
+            names.append(field.storage.save(name, ContentFile(photo.content)))
+    except BaseException:
+        _delete_files(names)
+        raise
+    return names
+
+
+def _delete_files(names: list[str]) -> None:
+    storage = InterviewPhoto._meta.get_field("file").storage
+    for name in names:
+        try:
+            storage.delete(name)
+        except Exception:
+            logger.exception("Could not remove the unused photo file %s", name)
 
 
 def photos_left(stored: int) -> int:

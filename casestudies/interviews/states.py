@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext
@@ -31,7 +32,8 @@ from wagtail.log_actions import log
 
 from blog.admin_users import name_of
 from casestudies import rows
-from casestudies.interviews import contact_log, emails, tokens
+from casestudies.companies import opt_out
+from casestudies.interviews import contact_log, deadlines, emails, tokens
 from casestudies.interviews.models import (
     Answer,
     Channel,
@@ -47,7 +49,13 @@ from casestudies.interviews.models import (
 )
 from casestudies.interviews.models import InterviewStatus as S
 from casestudies.interviews.signals import interview_accepted, last_notice_sent
-from casestudies.interviews.statuses import EDITABLE, LINK_RESENDABLE, SILENT, notice_counts
+from casestudies.interviews.statuses import (
+    AWAITING_CONTACT,
+    EDITABLE,
+    LINK_RESENDABLE,
+    SILENT,
+    notice_counts,
+)
 from casestudies.partial_dates import DatePrecision
 from casestudies.refusals import ActionRefused
 
@@ -86,6 +94,7 @@ LOG_ACTIONS: dict[str, tuple] = {
     "casestudies.interview.reopened": (_("Reopen interview request"), _("Late answer: request reopened")),
     "casestudies.interview.last_notice": (_("Send last notice"), _("Last notice before publication sent")),
     "casestudies.interview.reminder_policy": (_("Change reminders"), _("Reminder policy changed")),
+    "casestudies.interview.deadline_extended": (_("Extend deadline"), _("Deadline extended")),
     "casestudies.interview.failure_draft": (_("Create failure case study"), _("Failure case study drafted")),
     "casestudies.interview.opted_out": (_("Opt out"), _("The contact opted out of emails")),
     "casestudies.interview.opted_in": (_("Take back opt-out"), _("The contact welcomes emails again")),
@@ -195,6 +204,12 @@ def send(request: InterviewRequest, *, user) -> InterviewRequest:
     """Send the invitation with a fresh questionnaire link."""
     if not request.contact.email:
         raise NoEmailAddress()
+    if request.deadline <= timezone.localdate():
+        # The request would expire before the contact could answer.
+        raise ActionRefused(
+            gettext("The deadline (%(date)s) is not in the future. Edit the request and choose a later one.")
+            % {"date": formats.date_format(request.deadline, "DATE_FORMAT")}
+        )
     raw: list[str] = []
 
     def prepare(locked: InterviewRequest) -> None:
@@ -428,6 +443,61 @@ def set_reminder_policy(
     request.remind_after_days = locked.remind_after_days
     request.remind_before_deadline_days = locked.remind_before_deadline_days
     return request
+
+
+def extend_deadline(request: InterviewRequest, *, user, deadline) -> InterviewRequest:
+    """Give the contact of a sent request more time: the new deadline (later
+    than the current one, see casestudies.interviews.deadlines), a link that
+    works as long, an entry in the contact log and an email telling the
+    contact the new date. The link itself stays the same."""
+    with transaction.atomic():
+        locked = lock(request)
+        if locked.status not in AWAITING_CONTACT:
+            raise ActionRefused(
+                gettext(
+                    "The deadline can only be extended while the request waits for answers (now: “%(status)s”)."
+                )
+                % {"status": S(locked.status).label}
+            )
+        try:
+            deadlines.validate_extension(locked.deadline, deadline)
+        except ValidationError as invalid:
+            raise ActionRefused(" ".join(invalid.messages)) from invalid
+        previous = locked.deadline
+        locked.deadline = deadline
+        fields = ["deadline", "updated_at"]
+        if locked.token_hash and not locked.token_revoked:
+            new_expiry = tokens.token_expiry(locked)
+            if locked.token_expires_at is None or new_expiry > locked.token_expires_at:
+                locked.token_expires_at = new_expiry
+                fields.append("token_expires_at")
+        locked.save(update_fields=fields)
+        dates = {
+            "old": formats.date_format(previous, "DATE_FORMAT"),
+            "new": formats.date_format(deadline, "DATE_FORMAT"),
+        }
+        summary = gettext("Deadline extended from %(old)s to %(new)s.") % dates
+        emailed = False
+        if locked.contact.email:
+            with contextlib.suppress(opt_out.ContactOptedOut):
+                emailed = bool(emails.queue_deadline_extended(locked, previous))
+        if not emailed:
+            summary += " " + gettext("The contact was not emailed (no address, or they objected to emails).")
+        contact_log.record(
+            request=locked,
+            channel=Channel.EMAIL,
+            direction=Direction.OUT,
+            kind=EventKind.MESSAGE,
+            user=user,
+            summary=summary,
+        )
+        log(
+            locked,
+            "casestudies.interview.deadline_extended",
+            user=user,
+            data={"from": previous.isoformat(), "to": deadline.isoformat()},
+        )
+    return _refresh(request, locked)
 
 
 def send_last_notice(

@@ -16,11 +16,12 @@ answers stay as they gave them."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.images import ImageFile
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext
@@ -135,23 +136,49 @@ def interview_block(request: InterviewRequest) -> tuple[str, dict]:
 
 def import_photo(photo: InterviewPhoto, *, user) -> object:
     """Copy an accepted photo (already stripped of its metadata) into the image
-    library, once; the private original stays where it is."""
+    library, once; the private original stays where it is.
+
+    Called inside the accepting transaction, which holds the request's row
+    lock: the image's row is written now, under a fresh name, and its file is
+    copied after commit (a rolled-back accept leaves no file behind)."""
     if photo.image_id:
         return photo.image
     collection = _interview_collection()
-    with photo.file.open("rb") as source:
-        content = source.read()
     title = photo.caption or gettext("Photo from %(company)s") % {"company": photo.request.company.name}
     image = get_image_model()(
         title=title[:255],
-        file=ImageFile(ContentFile(content), name=f"interview-{photo.request_id}-{photo.pk}.jpg"),
         collection=collection,
         uploaded_by_user=user if getattr(user, "pk", None) else None,
+        width=photo.width,
+        height=photo.height,
     )
+    image.file.name = image.file.field.generate_filename(
+        image, f"interview-{photo.request_id}-{photo.pk}-{uuid.uuid4().hex[:8]}.jpg"
+    )
+    # Cleaned already when it was uploaded (interviews.photos): blog.image_metadata
+    # has nothing to strip, and no file to read yet.
+    image._metadata_stripped = True
     image.save()
     photo.image = image
     photo.save(update_fields=["image"])
+    transaction.on_commit(lambda: _copy_photo_file(photo.pk, image.pk))
     return image
+
+
+def _copy_photo_file(photo_pk: int, image_pk: int) -> None:
+    photo = InterviewPhoto.objects.filter(pk=photo_pk).first()
+    image = get_image_model().objects.filter(pk=image_pk).first()
+    if photo is None or image is None:
+        return
+    with photo.file.open("rb") as source:
+        content = source.read()
+    name = image.file.storage.save(image.file.name, ContentFile(content))
+    image.file_size = len(content)
+    fields = ["file_size"]
+    if name != image.file.name:  # the storage chose another name for a taken one
+        image.file.name = name
+        fields.append("file")
+    image.save(update_fields=fields)
 
 
 def photo_blocks(photos: Iterable[InterviewPhoto], *, user) -> list[tuple[str, dict]]:

@@ -47,6 +47,6 @@ def saved_before(interview, opened, client):
         opened + "photos/",
         {"files": [real("photos/tiny-exif-gps.jpg")], "credit": "Foto: Firma", "consent": "on"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 302  # POST, redirect, GET
     [photo] = InterviewPhoto.objects.filter(request=interview)
     return question, photo

@@ -50,7 +50,9 @@ def interview_values(page: CaseStudyPage) -> list[dict]:
     return [block.value for block in page.body if block.block_type == "interview"]
 
 
-def test_accepting_makes_a_draft_case_study_with_the_interview_and_the_photos(case_study_index):
+def test_accepting_makes_a_draft_case_study_with_the_interview_and_the_photos(
+    case_study_index, django_capture_on_commit_callbacks
+):
     owner_author = Author.objects.create(name="Jan Berger", slug="jan-berger")
     interview = InterviewRequestFactory(
         questions=["Wie kam es zur Kampagne?", "Was blieb offen?", "Was haben Sie gelernt?"],
@@ -70,7 +72,8 @@ def test_accepting_makes_a_draft_case_study_with_the_interview_and_the_photos(ca
     team.save()
     submit(interview)
 
-    interview_states.accept(interview, user=interview.owner)
+    with django_capture_on_commit_callbacks(execute=True):  # the image files are copied after commit
+        interview_states.accept(interview, user=interview.owner)
 
     interview.refresh_from_db()
     page = interview.case_study
@@ -178,15 +181,44 @@ def test_a_new_request_speaks_its_contacts_language_unless_told_otherwise():
     assert (english.language, chosen.language) == ("en", "de")
 
 
-def test_the_heic_from_a_phone_reaches_the_library_as_a_plain_jpeg(case_study_index):
+def test_the_heic_from_a_phone_reaches_the_library_as_a_plain_jpeg(
+    case_study_index, django_capture_on_commit_callbacks
+):
     interview = answered(InterviewRequestFactory(), "Ja.", "Nein.")
     sample_image("photos/iphone.heic")
     [photo] = photos.store_photos(interview, [real("photos/iphone.heic")], caption="", credit="Foto: iPhone")
     submit(interview)
 
-    interview_states.accept(interview, user=interview.owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        interview_states.accept(interview, user=interview.owner)
 
     photo.refresh_from_db()
     assert photo.image.file.name.endswith(".jpg")
     assert (photo.image.width, photo.image.height) == (photo.width, photo.height)
     assert photo.image.title == f"Foto von {interview.company.name}"
+
+
+def test_an_accept_that_rolls_back_leaves_no_image_file(case_study_index, settings, monkeypatch):
+    """The photos are copied into the library after the accept commits: an
+    accept that fails under its row lock writes no file at all."""
+    from pathlib import Path
+
+    from django.db import DatabaseError
+
+    from casestudies.pages import drafts
+
+    interview = answered(InterviewRequestFactory(), "Ja.", "Nein.")
+    photos.store_photos(interview, [upload("team.jpg", jpeg_bytes())], caption="Team", credit="Foto: Team")
+    submit(interview)
+
+    def failing_draft(*args, **kwargs):
+        raise DatabaseError("the database went away while the draft was written")
+
+    monkeypatch.setattr(drafts, "new_draft", failing_draft)
+    with pytest.raises(DatabaseError):
+        interview_states.accept(interview, user=interview.owner)
+
+    media = Path(settings.MEDIA_ROOT)
+    assert not media.exists() or not [p for p in media.rglob("*") if p.is_file()]
+    interview.refresh_from_db()
+    assert interview.status == InterviewStatus.SUBMITTED

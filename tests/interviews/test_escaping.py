@@ -61,6 +61,7 @@ def contact_answers_hostile_markup(interview, capture) -> None:
             "credit": HOSTILE[:200],
             "consent": "on",
         },
+        follow=True,
     )
     assert response.status_code == 200
     assert_only_escaped(response.content.decode(), "questionnaire, photo caption and credit")

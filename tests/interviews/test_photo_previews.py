@@ -21,7 +21,9 @@ def thumbnail_url(interview, photo) -> str:
 def send_photo(client, opened, capture, size=(900, 600)):
     with capture(execute=True):
         return client.post(
-            opened + "photos/", {"files": [upload("a.jpg", jpeg_bytes(size))], "credit": "c", "consent": "on"}
+            opened + "photos/",
+            {"files": [upload("a.jpg", jpeg_bytes(size))], "credit": "c", "consent": "on"},
+            follow=True,
         )
 
 

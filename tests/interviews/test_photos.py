@@ -14,7 +14,7 @@ from django.test import Client
 from PIL import Image
 
 from casestudies.interviews import photos
-from casestudies.models import InterviewPhoto, InterviewStatus
+from casestudies.models import InterviewPhoto, InterviewRequest, InterviewStatus
 
 from .factories import InterviewRequestFactory
 from .helpers import assert_nothing_lost, jpeg_bytes, multipart, real, sample_image, upload
@@ -381,7 +381,9 @@ def test_one_byte_over_the_limit_through_the_questionnaire_keeps_everything(
     settings.INTERVIEW_PHOTO_MAX_BYTES = len(content)
     assert (
         client.post(
-            opened + "photos/", {"files": [upload("x.jpg", content)], "credit": "c", "consent": "on"}
+            opened + "photos/",
+            {"files": [upload("x.jpg", content)], "credit": "c", "consent": "on"},
+            follow=True,
         ).status_code
         == 200
     )
@@ -441,7 +443,9 @@ def test_a_form_without_consent_or_file_keeps_everything(
 def test_odd_but_usable_photos_are_stored_clean_beside_the_others(
     client, interview, opened, saved_before, make
 ):
-    response = client.post(opened + "photos/", {"files": [make()], "credit": "c", "consent": "on"})
+    response = client.post(
+        opened + "photos/", {"files": [make()], "credit": "c", "consent": "on"}, follow=True
+    )
 
     assert response.status_code == 200
     assert "1 Foto erhalten." in response.content.decode()
@@ -554,6 +558,7 @@ def test_several_photos_at_once_and_their_thumbnails(
                 "credit": "Foto: Firma",
                 "consent": "on",
             },
+            follow=True,
         )
 
     assert response.status_code == 200
@@ -615,7 +620,7 @@ def test_hostile_filenames_sent_byte_for_byte_are_never_used(client, interview, 
         {"credit": "c", "consent": "on"}, [(HOSTILE_FILENAMES[case], jpeg_bytes())]
     )
 
-    response = client.post(opened + "photos/", body, content_type=content_type)
+    response = client.post(opened + "photos/", body, content_type=content_type, follow=True)
 
     page = response.content.decode()
     assert response.status_code == 200, page
@@ -637,7 +642,7 @@ def test_a_hostile_filename_on_a_large_upload_that_goes_to_a_temporary_file(
 
     response = client.post(opened + "photos/", body, content_type=content_type)
 
-    assert response.status_code == 200
+    assert response.status_code == 302  # stored; POST, redirect, GET
     assert InterviewPhoto.objects.filter(request=interview).count() == 1
 
 
@@ -648,3 +653,143 @@ def test_a_filename_that_is_only_a_path_leaves_no_file_and_says_so(client, inter
 
     assert_refused_next_to_the_file_field(response, "Bitte wählen Sie mindestens ein Foto aus.")
     assert_nothing_lost(interview, saved_before)
+
+
+def files_in_private_storage(tmp_path) -> list:
+    root = tmp_path / "private"
+    return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
+
+
+def test_a_rolled_back_upload_leaves_no_file_in_storage(tmp_path):
+    """The contact submitted in another tab while the upload was being cleaned:
+    the locked check refuses it, the transaction rolls back, no file stays."""
+    interview = InterviewRequestFactory(status=InterviewStatus.IN_PROGRESS)
+    photos.store_photos(interview, [upload("a.jpg", jpeg_bytes())], caption="", credit="c")
+    kept = files_in_private_storage(tmp_path)
+    InterviewRequest.objects.filter(pk=interview.pk).update(status=InterviewStatus.SUBMITTED)
+
+    with pytest.raises(photos.PhotoRejected):
+        photos.store_photos(
+            interview,
+            [upload("b.jpg", jpeg_bytes()), upload("c.jpg", jpeg_bytes(color=(7, 7, 7)))],
+            caption="",
+            credit="c",
+        )
+
+    assert files_in_private_storage(tmp_path) == kept
+    assert InterviewPhoto.objects.count() == 1
+
+
+def test_a_transaction_that_fails_after_the_upload_leaves_no_file(tmp_path, monkeypatch):
+    """The database gives up after the files were written (here: writing the
+    contact log fails): the rows roll back and the files go with them."""
+    from django.db import DatabaseError
+
+    from casestudies.interviews import contact_log
+
+    interview = InterviewRequestFactory(status=InterviewStatus.IN_PROGRESS)
+
+    def failing_record(*args, **kwargs):
+        raise DatabaseError("could not extend file: No space left on device")
+
+    monkeypatch.setattr(contact_log, "record", failing_record)
+    with pytest.raises(DatabaseError):
+        photos.store_photos(
+            interview,
+            [upload("a.jpg", jpeg_bytes()), upload("b.jpg", jpeg_bytes(color=(1, 2, 3)))],
+            caption="",
+            credit="c",
+        )
+
+    assert files_in_private_storage(tmp_path) == []
+    assert not InterviewPhoto.objects.exists()
+
+
+def test_photo_files_are_written_before_the_row_is_locked(monkeypatch):
+    """No other write waits on storage: the files are on disk before
+    store_photos opens its transaction and locks the request's row."""
+    from django.core.files.storage import FileSystemStorage
+    from django.db import connection
+
+    interview = InterviewRequestFactory(status=InterviewStatus.IN_PROGRESS)
+    depths = []
+    original = FileSystemStorage._save
+
+    def recording_save(self, name, content):
+        depths.append(len(connection.atomic_blocks))
+        return original(self, name, content)
+
+    monkeypatch.setattr(FileSystemStorage, "_save", recording_save)
+    caller = len(connection.atomic_blocks)  # the test's own transaction
+    two = [upload("a.jpg", jpeg_bytes()), upload("b.jpg", jpeg_bytes(color=(1, 2, 3)))]
+    photos.store_photos(interview, two, caption="", credit="c")
+
+    assert depths == [caller, caller]
+    assert InterviewPhoto.objects.count() == 2
+
+
+# Sending the same photo twice ---------------------------------------------------
+
+
+def test_the_upload_answers_with_a_redirect_so_a_reload_sends_nothing(client, interview, opened):
+    response = client.post(
+        opened + "photos/", {"files": [upload("a.jpg", jpeg_bytes())], "credit": "c", "consent": "on"}
+    )
+
+    assert response.status_code == 302 and response["Location"] == opened
+    page = client.get(response["Location"]).content.decode()
+    assert "1 Foto erhalten." in page
+    # A reload is a GET of that page: the note was said once, nothing is stored again.
+    assert "1 Foto erhalten." not in client.get(opened).content.decode()
+    assert InterviewPhoto.objects.filter(request=interview).count() == 1
+
+
+def test_the_same_file_sent_again_is_not_stored_twice_and_the_contact_is_told(client, interview, opened):
+    from casestudies.models import ContactEvent
+
+    same = jpeg_bytes(color=(10, 120, 200))
+    client.post(opened + "photos/", {"files": [upload("a.jpg", same)], "credit": "c", "consent": "on"})
+    logged = ContactEvent.objects.filter(request=interview).count()
+
+    response = client.post(
+        opened + "photos/",
+        {"files": [upload("kopie.jpg", same), upload("b.jpg", jpeg_bytes())], "credit": "c", "consent": "on"},
+        follow=True,
+    )
+
+    page = response.content.decode()
+    assert "1 Foto erhalten." in page
+    assert "1 Foto war schon unter Ihren Uploads und wurde nicht ein zweites Mal gespeichert." in page
+    assert InterviewPhoto.objects.filter(request=interview).count() == 2
+    assert ContactEvent.objects.filter(request=interview).count() == logged + 1
+
+
+def test_a_file_sent_again_alone_stores_nothing_and_logs_nothing(tmp_path, interview):
+    from casestudies.models import ContactEvent
+
+    InterviewRequest.objects.filter(pk=interview.pk).update(status=InterviewStatus.IN_PROGRESS)
+    interview.refresh_from_db()
+    same = jpeg_bytes(color=(1, 2, 3))
+    photos.store_photos(interview, [upload("a.jpg", same)], caption="", credit="c")
+    files, logged = files_in_private_storage(tmp_path), ContactEvent.objects.count()
+
+    result = photos.store_uploads(interview, [upload("a.jpg", same)] * 2, caption="", credit="c")
+
+    assert (result.photos, result.duplicates) == ([], 2)
+    assert files_in_private_storage(tmp_path) == files
+    assert ContactEvent.objects.count() == logged
+
+
+def test_the_contact_is_told_in_their_language(client, opened, interview):
+    InterviewRequest.objects.filter(pk=interview.pk).update(language="en")
+    same = jpeg_bytes(color=(90, 90, 9))
+    client.post(opened + "photos/", {"files": [upload("a.jpg", same)], "credit": "c", "consent": "on"})
+
+    response = client.post(
+        opened + "photos/", {"files": [upload("a.jpg", same)], "credit": "c", "consent": "on"}, follow=True
+    )
+
+    assert (
+        "1 photo was already among your uploads and was not stored a second time."
+        in response.content.decode()
+    )

@@ -32,7 +32,8 @@ def questionnaire(client, capture, n: int) -> str:
         Answer.objects.create(question=question, text="Antwort")
     interview.status = InterviewStatus.IN_PROGRESS
     interview.save()
-    photos.store_photos(interview, [upload("a.jpg", jpeg_bytes())] * min(n, 5), caption="", credit="c")
+    distinct = [upload(f"{i}.jpg", jpeg_bytes(color=(i, 0, 0))) for i in range(min(n, 5))]
+    photos.store_photos(interview, distinct, caption="", credit="c")
     return path, interview
 
 

@@ -206,7 +206,10 @@ def test_accept_marks_only_unflagged_photos_accepted(case_study_index):
 
     interview = InterviewRequestFactory(status=InterviewStatus.IN_PROGRESS)
     good, flagged = photos.store_photos(
-        interview, [upload("a.jpg", jpeg_bytes()), upload("b.jpg", jpeg_bytes())], caption="", credit="c"
+        interview,
+        [upload("a.jpg", jpeg_bytes()), upload("b.jpg", jpeg_bytes(color=(0, 90, 0)))],
+        caption="",
+        credit="c",
     )
     InterviewPhoto.objects.filter(pk=flagged.pk).update(review_state=ReviewState.CHANGES_REQUESTED)
     InterviewRequest.objects.filter(pk=interview.pk).update(status=InterviewStatus.SUBMITTED)

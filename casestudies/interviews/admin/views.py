@@ -15,19 +15,22 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.auth import require_admin_access
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.side_panels import BaseSidePanel
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button, HeaderButton
 
 from casestudies.companies import opt_out
-from casestudies.interviews import funnel, reminders, statuses
+from casestudies.interviews import deadlines, funnel, reminders, statuses
 from casestudies.interviews import states as interview_states
+from casestudies.interviews.admin.dates import EditorDateField
 from casestudies.interviews.admin.listing import DeadlineColumn, FunnelColumn, InterviewRequestFilterSet
 from casestudies.interviews.admin.today import days_label
 from casestudies.interviews.admin.visibility import visible_requests
@@ -67,6 +70,20 @@ class IndexView(VisibleOnly, generic.IndexView):
         if instance.status == InterviewStatus.DRAFT:
             return super().get_edit_url(instance)
         return None
+
+
+class InterviewRequestForm(WagtailAdminModelForm):
+    """The draft's form: a deadline the server parses and checks
+    (casestudies.interviews.deadlines), never one the date picker made up."""
+
+    deadline = EditorDateField(label=_("deadline"))
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data["deadline"]
+        unchanged = self.instance.pk and deadline == self.instance.deadline
+        if not unchanged or deadline <= timezone.localdate():
+            deadlines.validate(deadline)
+        return deadline
 
 
 class CreateView(generic.CreateView):
@@ -193,6 +210,10 @@ class InspectView(VisibleOnly, generic.InspectView):
         if self.object.status == InterviewStatus.DRAFT:
             buttons.extend(super().header_more_buttons)
         return buttons
+
+    def get_created_at_display_value(self):
+        # In the site's time zone, as the contact log beside it.
+        return formats.date_format(timezone.localtime(self.object.created_at), "SHORT_DATETIME_FORMAT")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -340,7 +361,7 @@ class LastNoticeForm(forms.Form):
         max_value=60,
         help_text=_("The contact may still answer this long; the case study waits until the window is over."),
     )
-    planned_publication = forms.DateField(
+    planned_publication = EditorDateField(
         label=_("planned publication"), help_text=_("Told to the contact; must come after the reply window.")
     )
     channel = forms.ChoiceField(
@@ -395,6 +416,26 @@ class RequestChangesForm(forms.Form):
         if not (cleaned.get("questions") or cleaned.get("photos")):
             raise forms.ValidationError(_("Pick at least one question or photo."))
         return cleaned
+
+
+class ExtendDeadlineForm(forms.Form):
+    deadline = EditorDateField(
+        label=_("new deadline"),
+        help_text=_("The contact is emailed the new date; their link keeps working until then."),
+    )
+
+    def __init__(self, *args, interview: InterviewRequest, **kwargs):
+        self.interview = interview
+        kwargs.setdefault(
+            "initial",
+            {"deadline": max(interview.deadline, timezone.localdate()) + datetime.timedelta(days=7)},
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data["deadline"]
+        deadlines.validate_extension(self.interview.deadline, deadline)
+        return deadline
 
 
 class WithdrawForm(forms.Form):
@@ -476,6 +517,13 @@ ACTIONS: dict[str, Action] = {
         allowed_in=(InterviewStatus.SENT, InterviewStatus.OPENED, InterviewStatus.IN_PROGRESS),
         form_class=ReminderPolicyForm,
         done=_("Reminders changed. Those already sent or skipped stay as they were."),
+    ),
+    "extend": Action(
+        _("Extend deadline"),
+        lambda interview, user, data: interview_states.extend_deadline(interview, user=user, **data),
+        allowed_in=statuses.AWAITING_CONTACT,
+        form_class=ExtendDeadlineForm,
+        done=_("The deadline is extended and the contact is told the new date."),
     ),
     "notice": Action(
         _("Send last notice"),
@@ -583,6 +631,11 @@ class InterviewRequestViewSet(ModelViewSet):
         "decline_reason",
         "created_at",
     ]
+
+    def get_edit_handler(self):
+        return ObjectList(InterviewRequest.panels, base_form_class=InterviewRequestForm).bind_to_model(
+            self.model
+        )
 
     def get_urlpatterns(self):
         return [

@@ -19,6 +19,7 @@ import contextlib
 import functools
 import logging
 
+from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -255,6 +256,8 @@ def _page(request, interview, form, *, status=200, message="", upload_form=None)
     answered = sum(1 for q in form.questions if (form[field_name(q)].value() or "").strip())
     can_answer = _can_answer(interview)
     stored_photos = list(interview.photos.all())
+    # What the upload before the redirect said (POST, redirect, GET).
+    message = message or " ".join(str(note) for note in messages.get_messages(request))
     context = {
         "interview": interview,
         "form": form,
@@ -457,7 +460,7 @@ def upload_photos(request: HttpRequest, interview: InterviewRequest) -> HttpResp
     if not upload_form.is_valid():
         return _page(request, interview, form, status=400, upload_form=upload_form)
     try:
-        stored = photos.store_photos(
+        result = photos.store_uploads(
             interview,
             upload_form.cleaned_data["files"],
             caption=upload_form.cleaned_data["caption"],
@@ -466,11 +469,26 @@ def upload_photos(request: HttpRequest, interview: InterviewRequest) -> HttpResp
     except photos.PhotoRejected as rejected:
         upload_form.add_error("files", rejected.message)
         return _page(request, interview, form, status=400, upload_form=upload_form)
-    interview.refresh_from_db()
-    message = translation.ngettext("%(count)s photo received.", "%(count)s photos received.", len(stored)) % {
-        "count": len(stored)
-    }
-    return _page(request, interview, _answers_form(interview), message=message)
+    notes = []
+    if result.photos:
+        notes.append(
+            translation.ngettext(
+                "%(count)s photo received.", "%(count)s photos received.", len(result.photos)
+            )
+            % {"count": len(result.photos)}
+        )
+    if result.duplicates:
+        notes.append(
+            translation.ngettext(
+                "%(count)s photo was already among your uploads and was not stored a second time.",
+                "%(count)s photos were already among your uploads and were not stored a second time.",
+                result.duplicates,
+            )
+            % {"count": result.duplicates}
+        )
+    messages.success(request, " ".join(notes))
+    # Answered with a redirect: reloading the page that follows sends nothing again.
+    return redirect("interview:questionnaire", public_id=interview.public_id)
 
 
 @with_interview
