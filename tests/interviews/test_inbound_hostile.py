@@ -285,3 +285,23 @@ def test_a_persons_mail_is_in_their_export_and_gone_after_erasure(sent):
     assert [m["text"].strip() for m in exported["emails_sent_to_us"]] == ["Unsere Zahlen: 42."]
     privacy.erase_person(address)
     assert not InboundMessage.objects.filter(request=interview).exists()
+
+
+def test_a_full_mailbox_bounce_leaves_the_address_and_asks_for_a_new_link(sent):
+    import string
+    from pathlib import Path
+
+    interview, message_id = sent[0]
+    sample = Path(__file__).resolve().parents[1] / "data" / "mail" / "soft_bounce_exim_mailbox_full.eml"
+    raw = string.Template(sample.read_text()).substitute(
+        recipient=interview.contact.email, message_id=message_id
+    )
+    inbound = service.file_message(raw.encode(), "imap")
+    assert inbound.kind == "soft_bounce" and inbound.request == interview
+    interview.contact.refresh_from_db()
+    assert not interview.contact.email_undeliverable
+    row = OutgoingEmail.objects.get(request=interview)
+    # The invitation's body held the link and was wiped once sent: it cannot simply go again.
+    assert row.bounce == "soft" and row.status == OutgoingEmail.Status.SENT
+    event = ContactEvent.objects.get(request=interview, kind="note", internal=True)
+    assert "5.2.2" in event.summary

@@ -65,6 +65,11 @@ class Classified:
     references: list[str] = field(default_factory=list)
 
 
+def clean(text: str) -> str:
+    """Text as the database keeps it: without NUL characters (PostgreSQL refuses them)."""
+    return text.replace("\x00", "")
+
+
 def parse(raw: bytes) -> EmailMessage:
     return message_from_bytes(raw[:MAX_BYTES], policy=email_policy.default)
 
@@ -75,7 +80,7 @@ def header(message: Message, name: str) -> str:
         value = message.get(name)
     except Exception:
         return ""
-    return str(value or "").strip()[:2000]
+    return clean(str(value or "")).strip()[:2000]
 
 
 class _Text(HTMLParser):
@@ -128,7 +133,7 @@ def body_text(message: EmailMessage) -> str:
     text = _content(part)
     if part.get_content_subtype() == "html":
         text = html_to_text(text)
-    return text.replace("\r\n", "\n")[:MAX_BODY_CHARS]
+    return clean(text).replace("\r\n", "\n")[:MAX_BODY_CHARS]
 
 
 def strip_quoted(text: str) -> str:

@@ -110,7 +110,10 @@ def file_event(
         else None
     )
     found = classify.Classified(
-        kind=kind, sender=source, recipient=recipient[:320], diagnostic=description[:500]
+        kind=kind,
+        sender=source,
+        recipient=classify.clean(recipient)[:320],
+        diagnostic=classify.clean(description)[:500],
     )
     return _file(key, "", source, found, request, [email] if email else [], timezone.now())
 
