@@ -158,3 +158,25 @@ def test_the_panel_does_not_query_per_request(client, author):
     InterviewRequestFactory.create_batch(990, owner=author, status=InterviewStatus.SUBMITTED, questions=[])
 
     assert dashboard_queries(client) == few
+
+
+def test_a_company_sign_off_ending_this_week_is_due(client, author):
+    from casestudies.signoff.models import SignOff
+
+    waiting = InterviewRequestFactory(
+        owner=author, status=InterviewStatus.ACCEPTED, contact__company__name="Freigabe AG"
+    )
+    SignOff.objects.create(request=waiting, revision_number=1, deadline=today() + datetime.timedelta(days=2))
+    decided = InterviewRequestFactory(
+        owner=author, status=InterviewStatus.ACCEPTED, contact__company__name="Entschieden AG"
+    )
+    SignOff.objects.create(
+        request=decided, revision_number=1, deadline=today() + datetime.timedelta(days=2), status="approved"
+    )
+
+    html = client.get(DASHBOARD).content.decode()
+
+    assert "Freigaben durch das Unternehmen laufen ab" in html
+    assert "Freigabefrist in 2 Tagen" in html
+    assert reverse("interview_requests:inspect", args=[waiting.pk]) in html
+    assert "Entschieden AG" not in html
