@@ -27,6 +27,7 @@ EXCLUDED_PREFIXES = (
     "/healthz/",
     "/i18n/",
     "/documents/",
+    "/images/",
     "/static/",
     "/media/",
 )

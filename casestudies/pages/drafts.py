@@ -20,7 +20,6 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.images import ImageFile
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext
@@ -32,6 +31,7 @@ from blog.models import Author, Authorship
 from casestudies.interviews import states as interview_states
 from casestudies.interviews import statuses
 from casestudies.interviews.models import InterviewPhoto, InterviewRequest, InterviewStatus, ReviewState
+from casestudies.pages import private_images
 from casestudies.pages import timeline as contact_timeline
 from casestudies.pages.models import CaseStudyIndexPage, CaseStudyPage
 from casestudies.pages.outcomes import Outcome
@@ -135,19 +135,23 @@ def interview_block(request: InterviewRequest) -> tuple[str, dict]:
 
 def import_photo(photo: InterviewPhoto, *, user) -> object:
     """Copy an accepted photo (already stripped of its metadata) into the image
-    library, once; the private original stays where it is."""
+    library, once, as a private image under a random name (pages/private_images):
+    readers get it only through a live page that shows it. The upload stays where it is."""
     if photo.image_id:
         return photo.image
     collection = _interview_collection()
     with photo.file.open("rb") as source:
-        content = source.read()
+        name = private_images.save_private_original(ContentFile(source.read()))
     title = photo.caption or gettext("Photo from %(company)s") % {"company": photo.request.company.name}
     image = get_image_model()(
         title=title[:255],
-        file=ImageFile(ContentFile(content), name=f"interview-{photo.request_id}-{photo.pk}.jpg"),
         collection=collection,
         uploaded_by_user=user if getattr(user, "pk", None) else None,
+        width=photo.width,
+        height=photo.height,
     )
+    image.file.name = name
+    image._set_image_file_metadata()  # size and hash, as Wagtail's upload form sets them
     image.save()
     photo.image = image
     photo.save(update_fields=["image"])
