@@ -156,10 +156,6 @@ def admin_user_may_see(user, image) -> bool:
     return visible_photos(user).filter(image=image).exists()
 
 
-def may_see(user, image) -> bool:
-    return admin_user_may_see(user, image) or shown_on_a_live_page(image)
-
-
 def _image_of(name: str):
     """The image a private file belongs to: as its original, or through one of its renditions."""
     if name.startswith(ORIGINALS):
@@ -181,13 +177,14 @@ def serve(request: HttpRequest, path: str) -> FileResponse:
         raise Http404
     name = PRIVATE_PREFIX + path
     image = _image_of(name)
-    if image is None or not may_see(request.user, image):
+    live = image is not None and shown_on_a_live_page(image)
+    if image is None or not (live or admin_user_may_see(request.user, image)):
         raise Http404
     storage = storages["private"]
     if not storage.exists(name):
         raise Http404
     response = FileResponse(storage.open(name, "rb"))
     # Readers may revalidate but not keep it past an unpublishing; admin views never stored.
-    response["Cache-Control"] = "no-cache" if shown_on_a_live_page(image) else "private, no-store"
+    response["Cache-Control"] = "no-cache" if live else "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

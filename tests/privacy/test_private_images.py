@@ -145,6 +145,17 @@ def test_publishing_shows_the_renditions_and_unpublishing_takes_them_back(
         assert anonymous.get(url).status_code == 404, url
 
 
+def test_a_reader_s_photo_costs_a_fixed_number_of_queries(
+    accepted_draft, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    case, anonymous = accepted_draft, Client()
+    publish(case, django_capture_on_commit_callbacks)
+    url = case.images[0].get_rendition("width-400|format-webp").url
+    anonymous.get(url)  # content types cached, as in a running process
+    with django_assert_max_num_queries(4):
+        assert anonymous.get(url).status_code == 200
+
+
 def test_deleting_the_published_page_takes_them_back(accepted_draft, django_capture_on_commit_callbacks):
     case, anonymous = accepted_draft, Client()
     publish(case, django_capture_on_commit_callbacks)
