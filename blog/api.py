@@ -1,11 +1,10 @@
-"""Wagtail's read API at /api/v2/."""
+"""Wagtail's read API at /api/v2/: live, public pages only (PagesAPIViewSet
+lists nothing else). No image or document endpoint: nothing of the site reads
+them, and Wagtail's would list every file of the libraries, including those no
+live page uses (docs/decisions.md)."""
 
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.views import PagesAPIViewSet
-from wagtail.documents.api.v2.views import DocumentsAPIViewSet
-from wagtail.images.api.v2.views import ImagesAPIViewSet
 
 api_router = WagtailAPIRouter("wagtailapi")
 api_router.register_endpoint("pages", PagesAPIViewSet)
-api_router.register_endpoint("images", ImagesAPIViewSet)
-api_router.register_endpoint("documents", DocumentsAPIViewSet)

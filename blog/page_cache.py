@@ -29,6 +29,7 @@ EXCLUDED_PREFIXES = (
     "/healthz/",
     "/i18n/",
     "/documents/",
+    "/images/",
     "/static/",
     "/media/",
 )

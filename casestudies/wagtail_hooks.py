@@ -11,6 +11,7 @@ from wagtail import hooks
 from wagtail.models import TaskState, WorkflowState
 from wagtail.snippets.models import register_snippet
 
+from casestudies.interviews.admin import guard as interview_guard
 from casestudies.interviews.admin import today
 from casestudies.interviews.admin.responsiveness import CompanyViewSetGroup, ResponsivenessPanel
 from casestudies.interviews.admin.views import interview_request_viewset, question_set_viewset
@@ -63,6 +64,12 @@ def add_today_panel(request, panels):
 def casestudies_admin_css():
     return format_html('<link rel="stylesheet" href="{}">', static("casestudies/css/admin.css"))
 
+
+# An author does not see another author's requests, drafts or photos in listings
+# and choosers either (the doors with an id are guard.AdminVisibilityMiddleware).
+hooks.register("construct_explorer_page_queryset", interview_guard.explorer_pages)
+hooks.register("construct_page_chooser_queryset", interview_guard.without_hidden_pages)
+hooks.register("construct_image_chooser_queryset", interview_guard.without_hidden_images)
 
 hooks.register("before_edit_page", publication_admin.refuse_early_publication)
 hooks.register("construct_page_action_menu", publication_admin.explain_in_action_menu)

@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # An author's admin URL naming another author's request, draft or photo answers 404.
+    "casestudies.interviews.admin.guard.AdminVisibilityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -225,6 +227,13 @@ if AWS_STORAGE_BUCKET_NAME:
             "default_acl": "private",
         },
     }
+
+# Interview photos in the image library are private until a live page shows
+# them (casestudies/pages/private_images.py): the default storage keeps their
+# files (under "private/") in the private storage, everything else in the
+# public one, and hands out a permission-checking URL for the private ones.
+STORAGES["public"] = STORAGES["default"]
+STORAGES["default"] = {"BACKEND": "casestudies.pages.private_images.RoutingStorage"}
 
 # Redis: unset, tasks run eagerly in the web process and the cache lives in
 # local memory. Set, Redis is Celery's broker (the URL's database) and the

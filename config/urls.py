@@ -13,6 +13,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 from blog.api import api_router
 from blog.sitemaps import SITEMAPS
 from blog.views import sitemap
+from casestudies.interviews.admin import reports as interview_reports
+from casestudies.pages import private_images
 from casestudies.pages.sitemaps import CompanySitemap
 
 from . import health
@@ -23,8 +25,12 @@ urlpatterns = [
     # Outside i18n_patterns: probes need one URL that never redirects by language.
     path("healthz/", health.healthz, name="healthz"),
     path("django-admin/", admin.site.urls),
+    # Wagtail's reports and page search without another author's requests, at their own addresses.
+    path("admin/", include(interview_reports.urlpatterns)),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # Interview photos of the image library: to editors who may see them, to readers once live.
+    path("images/private/<path:path>", private_images.serve, name="private_image"),
     path("api/v2/", api_router.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAP_SECTIONS}, name="sitemap"),
     path("i18n/setlang/", set_language, name="set_language"),

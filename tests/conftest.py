@@ -136,3 +136,66 @@ def _redis_breaker_closed():
     redis_breaker.reset()
     yield
     redis_breaker.reset()
+
+
+@pytest.fixture
+def accepted_draft(demo, editorial_roles):
+    """Author A's interview request with accepted photos and the draft case study
+    made from it, beside author B (another author) and an editor, all in the
+    groups a fresh site has. `secrets` are what of A's request must never show
+    to B or to a reader before publication."""
+    from types import SimpleNamespace
+
+    from django.contrib.auth.models import Group
+
+    from casestudies.interviews import photos
+    from casestudies.interviews import states as interview_states
+    from casestudies.models import Answer, InterviewRequest, InterviewStatus
+    from tests.casestudies.factories import make_index
+    from tests.interviews.factories import InterviewRequestFactory, UserFactory
+    from tests.interviews.helpers import jpeg_bytes, real, upload
+
+    make_index(demo["home"])
+    authors, editors = Group.objects.get(name="Authors"), Group.objects.get(name="Editors")
+    author_a, author_b = UserFactory(username="autorin-a"), UserFactory(username="autor-b")
+    editor = UserFactory(username="redakteurin")
+    for user, group in ((author_a, authors), (author_b, authors), (editor, editors)):
+        user.groups.add(group)
+    request = InterviewRequestFactory(
+        owner=author_a,
+        questions=["Wie kam es zur Kampagne?", "Was haben Sie gelernt?"],
+        contact__name="Ottilie Verschwiegen",
+        contact__company__name="Nordlicht Geheimwerk",
+    )
+    answers = ["Zimt im Kaffee war unser Geheimrezept.", "Schweigen ist Gold, sagt Ottilie."]
+    for question, text in zip(request.questions.order_by("sort_order"), answers, strict=True):
+        Answer.objects.create(question=question, text=text)
+    InterviewRequest.objects.filter(pk=request.pk).update(status=InterviewStatus.IN_PROGRESS)
+    request.refresh_from_db()
+    stored = photos.store_photos(
+        request,
+        [real("photos/tiny-exif-gps.jpg"), upload("zweites.jpg", jpeg_bytes((320, 240)))],
+        caption="Das Labor von Nordlicht",
+        credit="Foto: Nordlicht Geheimwerk",
+    )
+    interview_states.submit(request)
+    interview_states.accept(request, user=author_a)
+    request.refresh_from_db()
+    for photo in stored:
+        photo.refresh_from_db()
+    return SimpleNamespace(
+        author_a=author_a,
+        author_b=author_b,
+        editor=editor,
+        request=request,
+        photos=stored,
+        images=[photo.image for photo in stored],
+        page=request.case_study.specific,
+        secrets=[
+            "Nordlicht Geheimwerk",
+            "Ottilie Verschwiegen",
+            "Zimt im Kaffee",
+            "Schweigen ist Gold",
+            "Das Labor von Nordlicht",
+        ],
+    )

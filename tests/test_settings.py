@@ -47,8 +47,10 @@ report = {
     "var_dir": str(settings.VAR_DIR),
     "anymail": getattr(settings, "ANYMAIL", {}),
 }
-for alias in ("default", "private"):
+report["routing_storage"] = f"{type(storages['default']).__module__}.{type(storages['default']).__name__}"
+for key, alias in (("default", "public"), ("private", "private")):
     storage = storages[alias]
+    alias = key
     report[f"{alias}_storage"] = f"{type(storage).__module__}.{type(storage).__name__}"
     if hasattr(storage, "bucket_name"):
         report[f"{alias}_bucket"] = storage.bucket_name
@@ -320,6 +322,8 @@ def test_an_email_url_without_tls_does_not_claim_it():
 
 def test_without_a_bucket_media_and_private_uploads_are_local_files():
     report = probe()
+    # The default storage hands private interview images to the private storage, the rest to the public one.
+    assert report["routing_storage"] == "casestudies.pages.private_images.RoutingStorage"
     assert (
         report["default_storage"]
         == report["private_storage"]

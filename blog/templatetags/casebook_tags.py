@@ -1,9 +1,9 @@
 from django import template
 from wagtail.templatetags.wagtailcore_tags import slugurl
 
-from .. import fragments
-
 from blog.sentences import one_full_stop as _one_full_stop
+
+from .. import fragments
 
 register = template.Library()
 

@@ -16,7 +16,7 @@ answers stay as they gave them."""
 
 from __future__ import annotations
 
-import uuid
+import hashlib
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -33,6 +33,7 @@ from blog.models import Author, Authorship
 from casestudies.interviews import delivery, statuses
 from casestudies.interviews import states as interview_states
 from casestudies.interviews.models import InterviewPhoto, InterviewRequest, InterviewStatus, ReviewState
+from casestudies.pages import private_images
 from casestudies.pages import timeline as contact_timeline
 from casestudies.pages.models import CaseStudyIndexPage, CaseStudyPage
 from casestudies.pages.outcomes import Outcome
@@ -136,11 +137,12 @@ def interview_block(request: InterviewRequest) -> tuple[str, dict]:
 
 def import_photo(photo: InterviewPhoto, *, user) -> object:
     """Copy an accepted photo (already stripped of its metadata) into the image
-    library, once; the private original stays where it is.
+    library, once, as a private image under a random name (pages/private_images):
+    readers get it only through a live page that shows it. The upload stays where it is.
 
     Called inside the accepting transaction, which holds the request's row
-    lock: the image's row is written now, under a fresh name, and its file is
-    copied after commit (a rolled-back accept leaves no file behind)."""
+    lock: the image's row is written now, and its file is copied after commit
+    (a rolled-back accept leaves no file behind)."""
     if photo.image_id:
         return photo.image
     collection = _interview_collection()
@@ -152,9 +154,7 @@ def import_photo(photo: InterviewPhoto, *, user) -> object:
         width=photo.width,
         height=photo.height,
     )
-    image.file.name = image.file.field.generate_filename(
-        image, f"interview-{photo.request_id}-{photo.pk}-{uuid.uuid4().hex[:8]}.jpg"
-    )
+    image.file.name = private_images.private_original_name()
     # Cleaned already when it was uploaded (interviews.photos): blog.image_metadata
     # has nothing to strip, and no file to read yet.
     image._metadata_stripped = True
@@ -174,7 +174,8 @@ def _copy_photo_file(photo_pk: int, image_pk: int) -> None:
         content = source.read()
     name = image.file.storage.save(image.file.name, ContentFile(content))
     image.file_size = len(content)
-    fields = ["file_size"]
+    image.file_hash = hashlib.sha1(content, usedforsecurity=False).hexdigest()  # as Wagtail's upload sets it
+    fields = ["file_size", "file_hash"]
     if name != image.file.name:  # the storage chose another name for a taken one
         image.file.name = name
         fields.append("file")

@@ -19,7 +19,14 @@ from blog.models import Author
 from casestudies.companies import opt_out
 from casestudies.interviews import states as interview_states
 from casestudies.interviews import statuses
-from casestudies.models import Answer, CaseStudyPage, ContactEvent, InterviewStatus, LastNoticeTask
+from casestudies.models import (
+    Answer,
+    CaseStudyPage,
+    ContactEvent,
+    InterviewRequest,
+    InterviewStatus,
+    LastNoticeTask,
+)
 from casestudies.pages import drafts as case_study_drafts
 from casestudies.pages import guards
 from casestudies.publishing import last_notice
@@ -247,6 +254,8 @@ def test_the_workflow_holds_the_failure_story_until_the_reply_window_is_over(
 ):
     interview, page = silent
     author = member_of("Authors", "autorin")
+    # The request is the author's: another author's draft does not open for them.
+    InterviewRequest.objects.filter(pk=interview.pk).update(owner=author)
     client.force_login(author)
     client.post(reverse("wagtailadmin_pages:edit", args=[page.pk]), edit_form(client, page, "action-submit"))
     state = WorkflowState.objects.get(object_id=str(page.pk))
