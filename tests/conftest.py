@@ -139,7 +139,7 @@ def _redis_breaker_closed():
 
 
 @pytest.fixture
-def accepted_draft(demo, editorial_roles):
+def accepted_draft(demo, editorial_roles, django_capture_on_commit_callbacks):
     """Author A's interview request with accepted photos and the draft case study
     made from it, beside author B (another author) and an editor, all in the
     groups a fresh site has. `secrets` are what of A's request must never show
@@ -179,7 +179,9 @@ def accepted_draft(demo, editorial_roles):
         credit="Foto: Nordlicht Geheimwerk",
     )
     interview_states.submit(request)
-    interview_states.accept(request, user=author_a)
+    # The image files are copied once the accept commits (no file I/O under its row lock).
+    with django_capture_on_commit_callbacks(execute=True):
+        interview_states.accept(request, user=author_a)
     request.refresh_from_db()
     for photo in stored:
         photo.refresh_from_db()

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casestudies', '0018_contact_event_opted_in'),
+        ('casestudies', '0020_private_interview_images'),
         ('wagtailimages', '0027_image_description'),
     ]
 

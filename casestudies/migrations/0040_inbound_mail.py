@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casestudies', '0018_contact_event_opted_in'),
+        ('casestudies', '0030_interview_photo_content_hash'),
     ]
 
     operations = [
