@@ -267,6 +267,9 @@ class InspectView(VisibleOnly, generic.InspectView):
 
 # Action views -------------------------------------------------------------------
 
+# The action page loads no date-picker script: a plain field, read on the server.
+PLAIN_DATE = forms.DateInput(format="%d.%m.%Y", attrs={"autocomplete": "off"})
+
 
 class LogContactForm(forms.Form):
     channel = forms.ChoiceField(label=_("channel"), choices=Channel.choices)
@@ -362,7 +365,9 @@ class LastNoticeForm(forms.Form):
         help_text=_("The contact may still answer this long; the case study waits until the window is over."),
     )
     planned_publication = EditorDateField(
-        label=_("planned publication"), help_text=_("Told to the contact; must come after the reply window.")
+        widget=PLAIN_DATE,
+        label=_("planned publication"),
+        help_text=_("Told to the contact; must come after the reply window."),
     )
     channel = forms.ChoiceField(
         label=_("how"),
@@ -420,6 +425,7 @@ class RequestChangesForm(forms.Form):
 
 class ExtendDeadlineForm(forms.Form):
     deadline = EditorDateField(
+        widget=PLAIN_DATE,
         label=_("new deadline"),
         help_text=_("The contact is emailed the new date; their link keeps working until then."),
     )

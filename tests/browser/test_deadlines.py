@@ -1,0 +1,71 @@
+"""Issue 14, in Chromium: a deadline typed wrong is refused with the form
+kept (the date picker no longer turns it into today), and a sent request's
+deadline is extended from its page, with an email that says the new date."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+from django.core import mail
+from playwright.sync_api import expect
+
+from casestudies.models import InterviewRequest
+
+from .story import log_in, make_user, run_admin_action
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_wrong_deadline_is_refused_and_a_sent_one_extended(
+    live_server, editorial_roles, browser, screenshot, settings
+):
+    from tests.casestudies.factories import CompanyContactFactory
+
+    base = settings.SITE_BASE_URL = settings.WAGTAILADMIN_BASE_URL = live_server.url
+    contact = CompanyContactFactory(company__name="Fristen GmbH", name="Dana Beispiel")
+    make_user("autorin", "Authors")
+    author = log_in(browser, base, "autorin")
+    page = author.page
+
+    page.goto(f"{base}/admin/interview_requests/new/")
+    page.get_by_role("button", name="Unternehmen auswählen").click()
+    page.get_by_role("link", name="Fristen GmbH").click()
+    page.locator("#id_contact").select_option(label=str(contact))
+    page.locator("#id_intro").fill("Wir möchten mit Ihnen sprechen.")
+    deadline = page.locator("#id_deadline")
+    deadline.fill("31.02.2026")
+    # Leaving the field (a click elsewhere closes the picker, which covers the
+    # buttons below it): the picker used to put a date of its own in.
+    page.locator("#id_intro").click()
+    expect(page.locator(".xdsoft_datetimepicker")).to_be_hidden()
+    expect(deadline).to_have_value("31.02.2026")
+    page.get_by_role("button", name="Erstellen").click()
+
+    expect(page.get_by_text(re.compile("„31.02.2026“ ist kein Datum"))).to_be_visible()
+    expect(page.locator("#id_intro")).to_have_value("Wir möchten mit Ihnen sprechen.")
+    expect(page.locator("#id_deadline")).to_have_value("31.02.2026")
+    screenshot("wrong-deadline-refused", page)
+    assert not InterviewRequest.objects.exists()
+
+    first = datetime.date.today() + datetime.timedelta(days=10)
+    page.locator("#id_deadline").fill(f"{first:%Y-%m-%d}")  # ISO, as typed
+    page.locator("#id_intro").click()
+    expect(page.locator(".xdsoft_datetimepicker")).to_be_hidden()
+    page.get_by_role("button", name="Erstellen").click()
+    expect(page).to_have_url(re.compile(r"/admin/interview_requests/inspect/\d+/$"))
+    request_id = int(re.search(r"/inspect/(\d+)/", page.url).group(1))
+    assert InterviewRequest.objects.get(pk=request_id).deadline == first
+    run_admin_action(author, base, request_id, "Einladung senden", "Einladung senden")
+
+    later = first + datetime.timedelta(days=14)
+    page.get_by_role("link", name="Frist verlängern").click()
+    page.locator("#id_deadline").fill(f"{later:%d.%m.%Y}")
+    page.get_by_role("button", name="Frist verlängern").click()
+    expect(page.locator(".messages")).to_contain_text("Die Frist ist verlängert")
+    screenshot("deadline-extended", page)
+
+    [email] = [m for m in mail.outbox if m.to == [contact.email] and "Mehr Zeit" in m.subject]
+    assert f"{later.day}. " in email.body and str(later.year) in email.body
+    assert InterviewRequest.objects.get(pk=request_id).deadline == later
