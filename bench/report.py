@@ -285,9 +285,9 @@ def _photos(results) -> str:
     return "\n".join(
         [
             "Our pipeline (`casestudies/interviews/photos.py`: `clean_photo` = read within the byte limit, "
-            "identify, check the pixel limit, decode, turn by EXIF orientation, convert to RGB, "
-            "re-encode as JPEG quality 88 with `optimize=True` and no metadata; then "
-            "`make_thumbnail` of the result) against Pillow's plain round trip of the same file "
+            "identify, check the pixel limit, decode, turn by EXIF orientation in place, convert to "
+            "RGB unless it is, re-encode as JPEG quality 88 without metadata; then "
+            "`make_thumbnail` of the result, decoded in JPEG draft mode) against Pillow's plain round trip of the same file "
             "(`Image.open`, `load()`, `save` as JPEG quality 88, HEIC through the same "
             "pillow-heif plugin). Each measurement runs in a fresh Python process that imports the "
             f"same modules and reads the file first; times are the median of {runs} runs after one "
