@@ -44,6 +44,7 @@ FOR_CONTACTS = frozenset(
         "signoff_request",
         "signoff_reminder",
         "signoff_received",
+        "deadline_extended",
     )
 )
 FOR_EDITORS = frozenset(
@@ -57,9 +58,11 @@ FOR_EDITORS = frozenset(
                 "owner_reopened",
                 "owner_signoff_decided",
                 "owner_signoff_overdue",
+                "owner_inbound",
             )
         ),
         ("blog/emails", "comment_posted"),
+        ("blog/emails", "scheduled_refused"),
     ]
 )
 EMAIL_KINDS = FOR_CONTACTS | FOR_EDITORS
