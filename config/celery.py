@@ -76,6 +76,9 @@ app.conf.task_routes = {
     "casestudies.tasks.send_due_reminders": {"queue": "periodic"},
     "casestudies.tasks.expire_overdue_requests": {"queue": "periodic"},
     "casestudies.tasks.company_signoff_deadlines": {"queue": "periodic"},
+    # Reading the editorial mailbox waits on a mail server, as sending does.
+    "casestudies.tasks.fetch_inbound_mail": {"queue": "mail"},
+    "casestudies.tasks.purge_expired_personal_data": {"queue": "periodic"},
     "blog.tasks.flush_page_views": {"queue": "periodic"},
     "blog.tasks.publish_scheduled_pages": {"queue": "periodic"},
 }

@@ -26,6 +26,17 @@ def test_celery_speaks_json_only_and_acknowledges_late():
     assert conf.worker_prefetch_multiplier == 1
 
 
+def test_every_scheduled_job_goes_to_a_queue_of_its_kind():
+    """A job the beat sends without a route would land in the default queue, beside
+    the web's quick tasks: a new beat entry must name its queue too."""
+    unrouted = sorted(
+        entry["task"]
+        for entry in app.conf.beat_schedule.values()
+        if entry["task"] not in app.conf.task_routes
+    )
+    assert unrouted == []
+
+
 def test_the_broker_never_redelivers_a_task_that_is_only_waiting(settings):
     """Redis redelivers an unacknowledged task after the visibility timeout,
     also one a worker holds for its countdown. The longest countdown is a

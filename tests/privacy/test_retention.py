@@ -72,7 +72,7 @@ def ended(case_study_index, time_machine, django_capture_on_commit_callbacks):
         page.get_latest_revision().publish()
     went_on = InterviewRequestFactory(status=InterviewStatus.IN_PROGRESS)
     taken, left = photos.store_photos(
-        went_on, [real("photos/canon-40d.jpg"), real("photos/canon-40d.jpg")], caption="x", credit="y"
+        went_on, [real("photos/canon-40d.jpg"), real("photos/gps-nikon-coolpix.jpg")], caption="x", credit="y"
     )
     InterviewPhoto.objects.filter(pk=taken.pk).update(review_state=ReviewState.ACCEPTED)
     type(went_on).objects.filter(pk=went_on.pk).update(
