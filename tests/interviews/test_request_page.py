@@ -105,6 +105,30 @@ def test_the_log_is_newest_first_and_the_emails_tab_shows_each_state(client, aut
     assert "unzustellbar" in html  # the side panel says an email bounced
 
 
+def test_the_emails_tab_says_what_came_back(client, author):
+    """A bounce reported by the mailbox or the provider (interviews.inbound) shows
+    beside the email it concerns: the editor sees which address failed and when."""
+    from django.utils import timezone
+
+    interview = InterviewRequestFactory(owner=author, status=InterviewStatus.SENT)
+    for key, bounce in (("hard", "hard"), ("soft", "soft")):
+        OutgoingEmail.objects.create(
+            key=f"t:{key}",
+            request=interview,
+            to="kontakt@example.com",
+            subject=f"Betreff {key}",
+            text="t",
+            status="sent",
+            bounced_at=timezone.now(),
+            bounce=bounce,
+        )
+
+    html = page(client, interview)
+
+    assert "zurückgekommen: Adresse funktioniert nicht" in html
+    assert "zurückgekommen: wird erneut versucht" in html
+
+
 def test_the_steps_and_the_side_panel_are_there(client, author):
     interview = InterviewRequestFactory(owner=author, status=InterviewStatus.SENT)
 
