@@ -30,6 +30,7 @@ from django.utils.translation import gettext
 from django_comments import get_model as get_comment_model
 
 from casestudies.companies.models import CompanyContact
+from casestudies.interviews import photos as interview_photos
 from casestudies.interviews.models import (
     Answer,
     EventKind,
@@ -197,7 +198,7 @@ def erase_person(email: str) -> ErasureReport:
                 report.kept_in_case_studies.append(f"{request.company.name} (#{request.pk})")
             else:
                 report.answers_deleted += _delete_answers(request)
-                report.photos_deleted += _delete_photos(request.photos.all())
+                report.photos_deleted += interview_photos.delete_photos(request.photos.all())
                 # An erased person's link must stop working.
                 InterviewRequest.objects.filter(pk=request.pk).update(token_revoked=True)
             request.events.filter(who__in=names).update(who=ERASED_NAME)
@@ -364,14 +365,3 @@ def _reindex_case_studies(contacts: list[CompanyContact]) -> None:
 def _delete_answers(request: InterviewRequest) -> int:
     deleted, _ = Answer.objects.filter(question__request=request).delete()
     return deleted
-
-
-def _delete_photos(photos) -> int:
-    count = 0
-    for photo in list(photos):
-        for stored in (photo.file, photo.thumbnail):
-            if stored:
-                transaction.on_commit(lambda f=stored: f.storage.delete(f.name))
-        photo.delete()
-        count += 1
-    return count

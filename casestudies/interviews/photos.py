@@ -409,3 +409,16 @@ def make_pending_thumbnails() -> int:
     for pk in pks:
         make_photo_thumbnail(pk)
     return len(pks)
+
+
+def delete_photos(photos) -> int:
+    """Delete the photos' rows, and their files (upload and thumbnail) once the
+    deletion is committed: a rolled-back erasure or purge keeps both."""
+    count = 0
+    for photo in list(photos):
+        for stored in (photo.file, photo.thumbnail):
+            if stored:
+                transaction.on_commit(lambda f=stored: f.storage.delete(f.name))
+        photo.delete()
+        count += 1
+    return count

@@ -28,6 +28,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from casestudies import rows
+from casestudies.interviews import photos as interview_photos
 from casestudies.interviews.models import (
     Answer,
     ContactEvent,
@@ -74,7 +75,7 @@ def purge_expired(now: datetime.datetime | None = None) -> RetentionReport:
         request__status__in=WENT_ON, request__status_changed_at__lt=uploads_before, image__isnull=True
     ).exclude(review_state=ReviewState.ACCEPTED)
     with transaction.atomic():
-        report.unaccepted_photos = _delete_photos(unaccepted.select_for_update())
+        report.unaccepted_photos = interview_photos.delete_photos(unaccepted.select_for_update())
     if any(asdict(report).values()):
         logger.info("Retention: deleted what was due: %s", asdict(report))
     return report
@@ -82,7 +83,7 @@ def purge_expired(now: datetime.datetime | None = None) -> RetentionReport:
 
 def _purge_ended(request: InterviewRequest, report: RetentionReport) -> None:
     answers, _ = Answer.objects.filter(question__request=request).delete()
-    photos = _delete_photos(request.photos.all())
+    photos = interview_photos.delete_photos(request.photos.all())
     emails, _ = OutgoingEmail.objects.filter(request=request).delete()
     stripped = _strip_log(request)
     if request.decline_reason:
@@ -123,15 +124,3 @@ def _strip_log(request: InterviewRequest) -> int:
             ContactEvent.objects.filter(pk=event.pk).update(**changed)
             stripped += 1
     return stripped
-
-
-def _delete_photos(photos) -> int:
-    count = 0
-    for photo in list(photos):
-        for stored in (photo.file, photo.thumbnail):
-            if stored:
-                # The files go once the rows are gone for good.
-                transaction.on_commit(lambda f=stored: f.storage.delete(f.name))
-        photo.delete()
-        count += 1
-    return count
