@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from casestudies.models import InterviewRequest
 
-from .story import log_in, make_user, run_admin_action
+from .story import log_in, make_user, open_admin_action, run_admin_action
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -60,9 +60,9 @@ def test_a_wrong_deadline_is_refused_and_a_sent_one_extended(
     run_admin_action(author, base, request_id, "Einladung senden", "Einladung senden")
 
     later = first + datetime.timedelta(days=14)
-    page.get_by_role("link", name="Frist verlängern").click()
-    page.locator("#id_deadline").fill(f"{later:%d.%m.%Y}")
-    page.get_by_role("button", name="Frist verlängern").click()
+    dialog = open_admin_action(page, "Frist verlängern")
+    dialog.locator("input[name='deadline']").fill(f"{later:%d.%m.%Y}")
+    dialog.get_by_role("button", name="Frist verlängern").click()
     expect(page.locator(".messages")).to_contain_text("Die Frist ist verlängert")
     screenshot("deadline-extended", page)
 
