@@ -664,6 +664,29 @@ def mark_opened(request: InterviewRequest) -> InterviewRequest:
     )
 
 
+def mark_notice_opened(request: InterviewRequest) -> bool:
+    """The contact opened the questionnaire through the last notice's link:
+    logged as "opened" once per notice (the status stays silent until they
+    answer). True if this call logged it."""
+    with transaction.atomic():
+        locked = lock(request)
+        if not late_answer_welcome(locked):
+            return False
+        if ContactEvent.objects.filter(
+            request=locked, kind=EventKind.OPENED, occurred_at__gte=locked.notice_sent_at
+        ).exists():
+            return False
+        contact_log.record(
+            request=locked,
+            channel=Channel.FORM,
+            direction=Direction.IN,
+            kind=EventKind.OPENED,
+            who=locked.contact.name,
+            summary=gettext("Questionnaire opened through the last notice's link"),
+        )
+    return True
+
+
 def start_answering(request: InterviewRequest) -> InterviewRequest:
     return _transition(
         request,
