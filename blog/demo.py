@@ -21,7 +21,7 @@ from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.images import get_image_model
 from wagtail.models import Collection, Locale, Page, Site
 
-from . import public_url
+from . import pageviews, public_url
 from .models import ArticleIndexPage, ArticlePage, Author, Authorship, HomePage, Series
 
 DEMO_ADMIN_USERNAME = "admin"
@@ -56,6 +56,7 @@ SERIES = {
     ),
 }
 
+STORY_ARTICLE_VIEWS = 5852
 STORY_ARTICLE = {
     "slug": "kundenzufriedenheit-als-werbefigur",
     "title": "Kundenzufriedenheit als Werbefigur",
@@ -107,6 +108,10 @@ def load() -> dict[str, object]:
     _link_account(authors["jan-berger"], admin)
     series, _ = Series.objects.get_or_create(slug=SERIES["slug"], defaults=SERIES)
     article = _story_article(articles, authors["jan-berger"], series)
+    # What the seed's readers saw: the article read 5,852 times (third most
+    # read; casestudies.demo adds the two stories above it).
+    pageviews.seed_views(article, STORY_ARTICLE["date"], STORY_ARTICLE_VIEWS)
+    pageviews.rebuild_most_read()
     return {
         "home": home,
         "article_index": articles,

@@ -244,3 +244,9 @@ def most_read(days: int | None = 30, limit: int = 5) -> list:
 def rebuild_most_read() -> None:
     for days in (30, None):
         cache.set(_most_read_key(days, 5), most_read_ids(days, 5), MOST_READ_SECONDS)
+
+
+def seed_views(page, day: datetime.date, views: int) -> None:
+    """Demo content: `views` on `page` counted on `day`, unless that day
+    already has a count (a second run, or real readers, keep theirs)."""
+    PageViewDay.objects.get_or_create(page_id=page.pk, day=day, defaults={"views": views})

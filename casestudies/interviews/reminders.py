@@ -72,6 +72,9 @@ SKIPPED_GAP = "gap"
 SKIPPED_OPTED_OUT = "opted_out"
 SKIPPED_SUPERSEDED = "superseded:"
 SKIPPED_UNDELIVERABLE = "undeliverable"
+# Never stored, worked out from the plan (see out_of_window and schedule).
+SKIPPED_BEFORE_INVITATION = "before_invitation"
+SKIPPED_AFTER_DEADLINE = "after_deadline"
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,17 @@ def plan(interview: InterviewRequest) -> list[Slot]:
     return sorted(slots, key=lambda slot: (slot.due_at, slot.name))
 
 
+def out_of_window(interview: InterviewRequest, slot: Slot) -> str:
+    """Why `slot` is never sent (a reason code), or "" while it falls between
+    the invitation and the deadline: a before-slot of a short deadline can fall
+    before the invitation, an after-slot of a long policy after the deadline."""
+    if interview.sent_at is not None and slot.due_at < interview.sent_at:
+        return SKIPPED_BEFORE_INVITATION
+    if timezone.localdate(slot.due_at) > interview.deadline:
+        return SKIPPED_AFTER_DEADLINE
+    return ""
+
+
 def due_slots(interview: InterviewRequest, done: set[str], now: datetime.datetime) -> list[Slot]:
     """The planned slots that are due and were neither sent nor skipped, oldest first."""
     if interview.status not in UNANSWERED or interview.deadline < timezone.localdate(now):
@@ -125,7 +139,11 @@ def due_slots(interview: InterviewRequest, done: set[str], now: datetime.datetim
         return []
     if interview.away_until is not None and timezone.localdate(now) <= interview.away_until:
         return []
-    return [slot for slot in plan(interview) if slot.name not in done and slot.due_at <= now]
+    return [
+        slot
+        for slot in plan(interview)
+        if slot.name not in done and slot.due_at <= now and not out_of_window(interview, slot)
+    ]
 
 
 def candidates(now: datetime.datetime):
@@ -265,20 +283,18 @@ def send_due_reminders(now: datetime.datetime | None = None) -> int:
 
 @dataclass(frozen=True)
 class ScheduleEntry:
+    """One planned slot as the editor sees it: "sent" or "skipped" once
+    recorded; else "skipped" when it falls outside invitation..deadline,
+    "cancelled" once the request no longer waits for an answer, "planned"."""
+
     slot: Slot
     record: ReminderSlot | None
-
-    @property
-    def state(self) -> str:
-        if self.record is not None:
-            return self.record.outcome
-        return "planned"
+    state: str = "planned"
+    reason_code: str = ""
 
     @property
     def reason(self) -> str:
-        if self.record is None or not self.record.reason:
-            return ""
-        return skip_reason_label(self.record.reason)
+        return skip_reason_label(self.reason_code) if self.reason_code else ""
 
 
 def skip_reason_label(code: str) -> str:
@@ -290,10 +306,31 @@ def skip_reason_label(code: str) -> str:
         return gettext("the contact's address is not deliverable")
     if code.startswith(SKIPPED_SUPERSEDED):
         return gettext("due together with a later reminder, which was sent instead")
+    if code == SKIPPED_BEFORE_INVITATION:
+        return gettext("it would fall before the invitation was sent")
+    if code == SKIPPED_AFTER_DEADLINE:
+        return gettext("it would fall after the deadline")
+    if code in S.values:
+        return gettext("the request is “%(status)s”") % {"status": S(code).label}
     return code
 
 
+def _entry(interview: InterviewRequest, slot: Slot, record: ReminderSlot | None) -> ScheduleEntry:
+    if record is not None:
+        return ScheduleEntry(slot, record, record.outcome, record.reason)
+    outside = out_of_window(interview, slot)
+    if outside:
+        return ScheduleEntry(slot, None, "skipped", outside)
+    if interview.status not in UNANSWERED:
+        # Submitted, declined, withdrawn, expired (or sent back for changes):
+        # the slots still open will never be sent.
+        return ScheduleEntry(slot, None, "cancelled", interview.status)
+    return ScheduleEntry(slot, None)
+
+
 def schedule(interview: InterviewRequest) -> list[ScheduleEntry]:
-    """The request's planned reminders and what became of each (one query)."""
+    """The request's planned reminders and what became (or becomes) of each,
+    one query. The plan follows the current deadline, so an extended deadline
+    re-plans the before-slot and the after-slots it now covers."""
     records = {row.slot: row for row in interview.reminder_slots.all()}
-    return [ScheduleEntry(slot, records.get(slot.name)) for slot in plan(interview)]
+    return [_entry(interview, slot, records.get(slot.name)) for slot in plan(interview)]

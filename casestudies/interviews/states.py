@@ -21,6 +21,7 @@ TransitionNotAllowed and changes nothing."""
 from __future__ import annotations
 
 import contextlib
+import datetime
 from collections.abc import Callable, Iterable
 
 from django.core.exceptions import ValidationError
@@ -182,9 +183,8 @@ def _transition(
             locked.save(update_fields=list(extra_fields))
         contact_log.record(
             request=locked,
-            occurred_at=now,
             user=user,
-            **{"direction": Direction.OUT, **event},
+            **{"occurred_at": now, "direction": Direction.OUT, **event},
         )
         log(
             locked,
@@ -664,6 +664,29 @@ def mark_opened(request: InterviewRequest) -> InterviewRequest:
     )
 
 
+def mark_notice_opened(request: InterviewRequest) -> bool:
+    """The contact opened the questionnaire through the last notice's link:
+    logged as "opened" once per notice (the status stays silent until they
+    answer). True if this call logged it."""
+    with transaction.atomic():
+        locked = lock(request)
+        if not late_answer_welcome(locked):
+            return False
+        if ContactEvent.objects.filter(
+            request=locked, kind=EventKind.OPENED, occurred_at__gte=locked.notice_sent_at
+        ).exists():
+            return False
+        contact_log.record(
+            request=locked,
+            channel=Channel.FORM,
+            direction=Direction.IN,
+            kind=EventKind.OPENED,
+            who=locked.contact.name,
+            summary=gettext("Questionnaire opened through the last notice's link"),
+        )
+    return True
+
+
 def start_answering(request: InterviewRequest) -> InterviewRequest:
     return _transition(
         request,
@@ -739,6 +762,11 @@ def decline(request: InterviewRequest, *, reason: str = "") -> InterviewRequest:
 def expire(request: InterviewRequest) -> InterviewRequest:
     """The deadline passed with nothing submitted: the link stops working and
     the owner is told (and pointed at the failure case study)."""
+    # The deadline passed at the end of its day, not when the job noticed it
+    # (after midnight): the log and the failure story's timeline date it so.
+    end_of_deadline = datetime.datetime.combine(
+        request.deadline, datetime.time.max, tzinfo=timezone.get_current_timezone()
+    )
     return _transition(
         request,
         S.EXPIRED,
@@ -746,6 +774,7 @@ def expire(request: InterviewRequest) -> InterviewRequest:
             "kind": EventKind.STATE_CHANGE,
             "internal": False,
             "summary": gettext("Deadline passed without an answer"),
+            "occurred_at": min(timezone.now(), end_of_deadline),
         },
         extra_fields=["token_revoked"],
         prepare=tokens.revoke_token,

@@ -171,11 +171,14 @@ class Figures:
         }
         if self.days is None:
             return parts
-        # “in 37 Tagen”: the span has a grammar of its own (German dative).
-        return gettext("%(parts)s %(span)s") % {
-            "parts": parts,
-            "span": ngettext("in %(count)s day", "in %(count)s days", self.days) % {"count": self.days},
-        }
+        # “in 37 Tagen”: the span has a grammar of its own (German dative);
+        # under a day it reads “am selben Tag”, never “in 0 Tagen”.
+        span = (
+            gettext("on the same day")
+            if self.days == 0
+            else ngettext("in %(count)s day", "in %(count)s days", self.days) % {"count": self.days}
+        )
+        return gettext("%(parts)s %(span)s") % {"parts": parts, "span": span}
 
 
 def _day(event: ContactEvent) -> datetime.date | None:
@@ -252,7 +255,8 @@ def key_figures_block(figures: Figures) -> tuple[str, dict]:
                             figures.days,
                         )
                     ]
-                    if figures.days is not None
+                    # “0 Tage” is no figure: the sentence above says “am selben Tag”.
+                    if figures.days
                     else []
                 ),
             ],

@@ -55,3 +55,31 @@ def test_load_demo_twice_changes_nothing(db):
     before = snapshot()
     call_command("load_demo", stdout=io.StringIO())
     assert snapshot() == before
+
+
+def test_the_demo_home_page_shows_most_read_with_the_seed_article_third(client, db):
+    """What a reader of the seed saw: the article read 5,852 times, the third
+    most read of the blog, in "Meistgelesen" on the first start."""
+    import re
+
+    from django.core.cache import cache
+    from django.db.models import Sum
+
+    from blog.models import PageViewDay
+
+    cache.clear()  # a first start: nothing cached yet
+    call_command("load_demo", stdout=io.StringIO())
+    article = ArticlePage.objects.get(slug="kundenzufriedenheit-als-werbefigur")
+    assert PageViewDay.objects.filter(page=article).aggregate(total=Sum("views"))["total"] == 5852
+
+    cache.clear()
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+
+    assert "Meistgelesen" in html
+    all_time = html[html.index("Insgesamt") :]
+    all_time = all_time[: all_time.index("</ol>")]
+    titles = re.findall(r"<li><a [^>]*>([^<]+)</a></li>", all_time)
+    assert len(titles) == 3 and titles[2] == "Kundenzufriedenheit als Werbefigur"
+    # A second run keeps the counts as they were.
+    call_command("load_demo", stdout=io.StringIO())
+    assert PageViewDay.objects.filter(page=article).aggregate(total=Sum("views"))["total"] == 5852

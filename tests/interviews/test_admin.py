@@ -316,3 +316,17 @@ def test_sending_to_a_contact_without_email_is_refused_with_a_reason(client, aut
     assert interview.status == InterviewStatus.DRAFT
     assert "keine E-Mail-Adresse" in response.content.decode()
     assert not interview.events.exists()
+
+
+def test_the_contact_dropdown_names_each_contacts_company_for_the_filter_script(client, author):
+    from tests.casestudies.factories import CompanyContactFactory
+
+    ours, theirs = CompanyContactFactory(), CompanyContactFactory()
+
+    html = client.get(url("add")).content.decode()
+
+    assert f'value="{ours.pk}" data-company="{ours.company_id}"' in html
+    assert f'value="{theirs.pk}" data-company="{theirs.company_id}"' in html
+    # The filter is a static file (the CSP forbids inline scripts); the field stays a native select.
+    assert "casestudies/js/contact_by_company.js" in html
+    assert '<select name="contact" required id="id_contact">' in html

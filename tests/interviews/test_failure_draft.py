@@ -135,6 +135,11 @@ def test_key_figures_count_the_public_log_with_plurals(expired, case_study_index
             "3 emails, 0 calls, 0 answers in 37 days",
         ),
         ((2, 1, 0, None), "2 E-Mails, 1 Anruf, 0 Antworten", "2 emails, 1 call, 0 answers"),
+        (
+            (1, 0, 0, 0),
+            "1 E-Mail, 0 Anrufe, 0 Antworten am selben Tag",
+            "1 email, 0 calls, 0 answers on the same day",
+        ),
     ],
 )
 def test_the_figures_sentence_in_both_languages(counts, german, english):
@@ -143,6 +148,42 @@ def test_the_figures_sentence_in_both_languages(counts, german, english):
         assert figures.sentence() == german
     with translation.override("en"):
         assert figures.sentence() == english
+
+
+def test_a_story_drafted_the_day_after_the_deadline_dates_the_deadline_on_its_day(
+    case_study_index, django_capture_on_commit_callbacks, time_machine
+):
+    """The expiry job runs after midnight; the timeline still says the deadline
+    passed on the deadline's day, and the span counts to it."""
+    from .helpers import send_and_get_link
+
+    sent_day = datetime.date(2030, 3, 1)
+    time_machine.move_to(at(3, 1), tick=False)
+    interview = InterviewRequestFactory(deadline=datetime.date(2030, 3, 15))
+    send_and_get_link(interview, django_capture_on_commit_callbacks)
+    time_machine.move_to(at(3, 16, 0) + datetime.timedelta(minutes=5), tick=False)
+    assert interview_states.expire_overdue() == 1
+    interview.refresh_from_db()
+
+    page = case_study_drafts.draft_failure_case_study(interview, user=interview.owner)
+
+    [timeline] = [block.value for block in page.body if block.block_type == "timeline"]
+    deadline_passes = [e for e in timeline["events"] if "Frist" in e["what"]]
+    assert [e["date"].iso for e in deadline_passes] == ["2030-03-15"]
+    [figures] = [block.value for block in page.body if block.block_type == "key_figures"]
+    assert figures["heading"].endswith(f"in {(datetime.date(2030, 3, 15) - sent_day).days} Tagen")
+
+
+def test_a_story_of_a_request_that_ended_the_day_it_began_reads_the_same_day(case_study_index):
+    interview = InterviewRequestFactory(status=InterviewStatus.DECLINED, sent_at=at(3, 1))
+    event(interview, 3, 1, kind="invitation", channel="email", summary="Einladung")
+    event(interview, 3, 1, 15, kind="declined", channel="form", direction="in", summary="Kein Interesse")
+
+    page = case_study_drafts.draft_failure_case_study(interview, user=interview.owner)
+
+    [figures] = [block.value for block in page.body if block.block_type == "key_figures"]
+    assert figures["heading"] == "1 E-Mail, 0 Anrufe, 1 Antwort am selben Tag"
+    assert "0 Tag" not in str(page.body.raw_data) and "0 Tag" not in page.summary
 
 
 @pytest.fixture

@@ -107,6 +107,29 @@ def test_the_last_notice_brings_the_date_the_window_and_a_fresh_link(
     assert interview.status == InterviewStatus.EXPIRED  # reading is not answering
 
 
+def test_opening_the_last_notices_link_is_logged_as_opened_once(
+    client, silent, django_capture_on_commit_callbacks
+):
+    interview, _ = silent
+    notice(interview, django_capture_on_commit_callbacks)
+    questionnaire = client.get(f"/interview/{token_of(link_in(mail.outbox[-1]))}/")["Location"]
+
+    for _ in range(3):
+        assert client.get(questionnaire).status_code == 200
+
+    [opened] = interview.events.filter(kind="opened")
+    assert (opened.channel, opened.direction, opened.who) == ("form", "in", interview.contact.name)
+    assert "letzten Hinweis" in opened.summary
+    interview.refresh_from_db()
+    assert interview.status == InterviewStatus.EXPIRED
+    # The editor sees it in the request's contact log.
+    client.force_login(interview.owner)
+    assert (
+        "letzten Hinweis"
+        in client.get(reverse("interview_requests:inspect", args=[interview.pk])).content.decode()
+    )
+
+
 def test_a_late_submission_reopens_the_request_tells_the_owner_and_holds_the_story(
     client, silent, django_capture_on_commit_callbacks
 ):

@@ -56,11 +56,15 @@ def test_a_flood_of_wrong_links_gets_a_clear_429_page(link, time_machine):
     wait = int(refused["Retry-After"])
     assert 0 < wait <= 600
     minutes = math.ceil(wait / 60)
-    assert f"in {minutes} {'Minute' if minutes == 1 else 'Minuten'} noch einmal" in page
+    assert f"Nach {minutes} {'Minute' if minutes == 1 else 'Minuten'}" in page
+    # It says what is true: the contact's own link still opens from this network.
+    assert "Der Link aus unserer E-Mail öffnet weiterhin" in page
+    assert "kein persönlicher Link" not in page
     assert refused["Cache-Control"] == "no-store, private"
     assert refused["Referrer-Policy"] == "no-referrer"
     assert in_english.status_code == 429
     assert "<h1>Too many attempts</h1>" in in_english.content.decode()
+    assert "The link in our email still opens" in in_english.content.decode()
     # Another network is not affected.
     assert Client(REMOTE_ADDR=ELSEWHERE).get("/interview/" + "D" * 43 + "/").status_code == 404
     # After the window, wrong links get the plain "does not work" page again.
@@ -104,6 +108,8 @@ def test_past_the_block_rate_links_from_that_network_wait_but_an_open_questionna
     # A search that long is not ended by finding a right link ...
     assert new_browser.status_code == 429
     assert "Zu viele Versuche" in new_browser.content.decode()
+    assert "auch kein funktionierender" in new_browser.content.decode()
+    assert "öffnet weiterhin" not in new_browser.content.decode()
     # ... but the contact who opened it before carries on, even following the link again,
     assert contact.get(questionnaire).status_code == 200
     assert contact.get(link)["Location"] == questionnaire
@@ -196,6 +202,7 @@ def test_a_flood_of_wrong_signoff_or_opt_out_links_gets_the_same_pages(kind, int
         assert response["X-Robots-Tag"] == "noindex, nofollow"
     in_english = Client(REMOTE_ADDR=ATTACKER, HTTP_ACCEPT_LANGUAGE="en").get(wrong(99))
     assert "<h1>Too many attempts</h1>" in in_english.content.decode()
+    assert "The link in our email still opens" in in_english.content.decode()
     # The real opt-out link still opens for someone behind the same address,
     # another network is not affected, and the window ends.
     right = opt_out.opt_out_url(interview.contact).replace("http://testserver", "")

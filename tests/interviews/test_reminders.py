@@ -224,3 +224,86 @@ def test_a_new_link_the_day_before_makes_the_next_reminder_wait_its_turn(
 
     assert ReminderSlot.objects.get(request=interview, slot="after-3").outcome == "skipped"
     assert interview.status == InterviewStatus.SENT
+
+
+# The schedule the request page shows -------------------------------------------------
+
+
+def states_of(interview) -> dict[str, tuple[str, str]]:
+    interview.refresh_from_db()
+    return {entry.slot.name: (entry.state, entry.reason_code) for entry in reminders.schedule(interview)}
+
+
+def request_page(client, interview) -> str:
+    interview.owner.is_superuser = True
+    interview.owner.save()
+    client.force_login(interview.owner)
+    return client.get(reverse("interview_requests:inspect", args=[interview.pk])).content.decode()
+
+
+def test_slots_outside_invitation_and_deadline_are_skipped_with_the_reason_and_never_sent(
+    client, django_capture_on_commit_callbacks, time_machine
+):
+    time_machine.move_to(start_of(timezone.localdate(), hours=10), tick=False)
+    # A deadline the day after tomorrow: before-2 would fall on today's midnight,
+    # before the invitation; after-3 and after-7 after the deadline.
+    interview = InterviewRequestFactory(deadline=in_days(2))
+    send_and_get_link(interview, django_capture_on_commit_callbacks)
+
+    assert states_of(interview) == {
+        f"before-2@{in_days(2).isoformat()}": ("skipped", reminders.SKIPPED_BEFORE_INVITATION),
+        "after-3": ("skipped", reminders.SKIPPED_AFTER_DEADLINE),
+        "after-7": ("skipped", reminders.SKIPPED_AFTER_DEADLINE),
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reminders.send_due_reminders(later(0.1)) == 0  # no reminder right after the invitation
+        assert reminders.send_due_reminders(start_of(in_days(2), hours=9)) == 0
+    assert reminder_mails(interview) == []
+
+    page = request_page(client, interview)
+    assert "vor dem Versand der Einladung" in page and "nach der Frist" in page
+    assert "geplant" not in page
+
+
+def test_after_submission_the_open_slots_show_as_cancelled_the_sent_one_stays_sent(
+    client, sent, django_capture_on_commit_callbacks
+):
+    interview, _ = sent
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reminders.send_due_reminders(later(3.5)) == 1
+    type(interview).objects.filter(pk=interview.pk).update(status=InterviewStatus.SUBMITTED)
+
+    assert states_of(interview) == {
+        "after-3": ("sent", ""),
+        "after-7": ("cancelled", "submitted"),
+        f"before-2@{in_days(30).isoformat()}": ("cancelled", "submitted"),
+    }
+    page = request_page(client, interview)
+    assert "abgesagt" in page and "geplant" not in page
+
+
+@pytest.mark.parametrize("status", ["declined", "withdrawn"])
+def test_after_decline_or_withdrawal_nothing_is_planned(sent, status):
+    interview, _ = sent
+    type(interview).objects.filter(pk=interview.pk).update(status=status)
+
+    assert {state for state, _ in states_of(interview).values()} == {"cancelled"}
+
+
+def test_a_deadline_extension_replans_the_reminders(client, django_capture_on_commit_callbacks, time_machine):
+    time_machine.move_to(start_of(timezone.localdate(), hours=10), tick=False)
+    interview = InterviewRequestFactory(deadline=in_days(5))
+    send_and_get_link(interview, django_capture_on_commit_callbacks)
+    assert states_of(interview)["after-7"] == ("skipped", reminders.SKIPPED_AFTER_DEADLINE)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        interview_states.extend_deadline(interview, user=interview.owner, deadline=in_days(30))
+
+    assert states_of(interview) == {
+        "after-3": ("planned", ""),
+        "after-7": ("planned", ""),
+        f"before-2@{in_days(30).isoformat()}": ("planned", ""),
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reminders.send_due_reminders(start_of(in_days(7), hours=23)) == 1  # after-7, now in time
+    assert "nach der Frist" not in request_page(client, interview)

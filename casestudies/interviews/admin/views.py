@@ -72,11 +72,35 @@ class IndexView(VisibleOnly, generic.IndexView):
         return None
 
 
+class ContactSelect(forms.Select):
+    """Each contact option names its company, so that the form's script
+    (contact_by_company.js) offers only the chosen company's contacts."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-company"] = str(instance.company_id)
+        return option
+
+
 class InterviewRequestForm(WagtailAdminModelForm):
     """The draft's form: a deadline the server parses and checks
-    (casestudies.interviews.deadlines), never one the date picker made up."""
+    (casestudies.interviews.deadlines), never one the date picker made up.
+    A contact of another company is refused by the model's clean()."""
 
     deadline = EditorDateField(label=_("deadline"))
+
+    class Media:
+        js = ["casestudies/js/contact_by_company.js"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("contact")
+        if field is not None:
+            widget = ContactSelect(attrs=field.widget.attrs)
+            widget.choices, widget.is_required = field.choices, field.required
+            field.widget = widget
 
     def clean_deadline(self):
         deadline = self.cleaned_data["deadline"]

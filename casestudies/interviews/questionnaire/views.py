@@ -195,7 +195,7 @@ def link_blocked(request: HttpRequest) -> HttpResponse | None:
     if blocked is None:
         return None
     with translation.override(visitors_language(request)):
-        return too_many_attempts(request, blocked)
+        return too_many_attempts(request, blocked, blocked=True)
 
 
 def wrong_link(request: HttpRequest) -> HttpResponse:
@@ -205,12 +205,17 @@ def wrong_link(request: HttpRequest) -> HttpResponse:
     if limited is None:
         return unavailable(request)
     with translation.override(visitors_language(request)):
-        return too_many_attempts(request, limited)
+        return too_many_attempts(request, limited, blocked=tokens.links_blocked(request) is not None)
 
 
-def too_many_attempts(request: HttpRequest, limited: tokens.Limited) -> HttpResponse:
+def too_many_attempts(request: HttpRequest, limited: tokens.Limited, *, blocked: bool) -> HttpResponse:
+    """`blocked`: no link opens from this network for now (the block rate);
+    otherwise only links that do not work get this page, and a working one opens."""
     response = render(
-        request, "casestudies/interview/too_many_attempts.html", {"minutes": limited.minutes}, status=429
+        request,
+        "casestudies/interview/too_many_attempts.html",
+        {"minutes": limited.minutes, "blocked": blocked},
+        status=429,
     )
     response["Retry-After"] = str(limited.retry_after)
     return response
@@ -331,6 +336,8 @@ def questionnaire(request: HttpRequest, interview: InterviewRequest) -> HttpResp
             # A second tab at the same moment may have opened it already.
             with contextlib.suppress(interview_states.TransitionNotAllowed):
                 interview_states.mark_opened(interview)
+        elif interview.status in statuses.SILENT:
+            interview_states.mark_notice_opened(interview)
         return _page(request, interview, _answers_form(interview))
     interview_states.reopen_if_late(interview)
     if interview.status not in statuses.EDITABLE:
