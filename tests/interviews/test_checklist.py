@@ -152,3 +152,20 @@ def test_a_held_page_says_why_at_the_top_of_its_editor(
     interview.refresh_from_db()
     html = client.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).content.decode()
     assert long_date(interview.notice_reply_until) in html
+
+
+def test_a_page_waiting_for_the_sign_off_says_until_when(
+    client, case_study_index, django_capture_on_commit_callbacks
+):
+    from casestudies.signoff import service as signoffs
+    from tests.interviews.signoff_helpers import editorial_workflow_with_signoff, submit, user_in
+
+    editorial_workflow_with_signoff()
+    author = user_in("Authors", "autorin")
+    _interview, page = accepted_case_study(owner=author, contact__name="Dana Beispiel")
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(page, author)
+    sign_off = signoffs.current_sign_off(CaseStudyPage.objects.get(pk=page.pk))
+    client.force_login(user_in("Editors", "redakteur"))
+    html = client.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).content.decode()
+    assert "Dana Beispiel" in html and signoffs._date(sign_off.deadline) in html
