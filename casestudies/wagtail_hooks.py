@@ -74,6 +74,8 @@ hooks.register("construct_image_chooser_queryset", interview_guard.without_hidde
 hooks.register("before_edit_page", publication_admin.refuse_early_publication)
 hooks.register("construct_page_action_menu", publication_admin.explain_in_action_menu)
 hooks.register("before_bulk_action", publication_admin.refuse_bulk_publication)
+hooks.register("before_publish_page", publication_admin.refuse_incomplete_publication)
+hooks.register("before_edit_page", publication_admin.explain_hold)
 
 
 @hooks.register("after_edit_page")

@@ -8,6 +8,10 @@ its text (casestudies.signoff): that one goes live through its workflow.
 - A publish request to the editor (a stale page, a crafted form) is refused
   with the reason before anything is saved.
 - Bulk publishing from a page listing is refused with the reason.
+- A held page says why in a notice at the top of its editor.
+- Publishing from the editor saves the posted content as a draft and stops
+  there while the pre-publication checklist (casestudies.pages.checklist)
+  misses something; the checklist is a panel at the top of the editor.
 
 It also adds the failure draft to the actions of an interview request's page:
 the draft is a page, made from the request's contact log."""
@@ -56,11 +60,41 @@ def refuse_early_publication(http_request, page):
     page = page.specific
     if not isinstance(page, CaseStudyPage):
         return None
-    reason = guards.direct_publish_refusal(page, at=_requested_go_live(http_request))
+    # The stored page answers for the holds; the checklist judges what is
+    # posted, once the edit view has saved it as a draft (refuse_incomplete_publication).
+    reason = guards.direct_hold(page, at=_requested_go_live(http_request))
     if reason is None:
         return None
     messages.error(http_request, reason)
     return redirect("wagtailadmin_pages:edit", page.pk)
+
+
+def refuse_incomplete_publication(http_request, page):
+    """before_publish_page: the edit view saved the posted content as a new
+    draft revision (nothing the editor typed is lost); it is not published
+    while the pre-publication checklist misses something."""
+    page = page.specific
+    if not isinstance(page, CaseStudyPage):
+        return None
+    reason = guards.checklist_refusal(page)
+    if reason is None:
+        return None
+    messages.error(http_request, reason)
+    return redirect("wagtailadmin_pages:edit", page.pk)
+
+
+def explain_hold(http_request, page):
+    """before_edit_page: a held page says why at the top of its editor, with
+    the guard's own words (its date and what the editor can do)."""
+    if http_request.method != "GET":
+        return None
+    page = page.specific
+    if not isinstance(page, CaseStudyPage):
+        return None
+    reason = guards.hold(page.get_latest_revision_as_object())
+    if reason:
+        messages.warning(http_request, reason)
+    return None
 
 
 class PublicationWaitsMenuItem(ActionMenuItem):
@@ -89,7 +123,9 @@ def explain_in_action_menu(menu_items, http_request, context):
     publish = [item for item in menu_items if item.name == "action-publish"]
     if not publish:
         return
-    reason = guards.direct_publish_refusal(page)
+    # The checklist has its own panel, and the button stays so that filling
+    # the checklist and publishing is one step.
+    reason = guards.direct_hold(page)
     if reason is None:
         return
     position = menu_items.index(publish[0])

@@ -33,7 +33,7 @@ from blog.models import Author, Authorship
 from casestudies.interviews import delivery, statuses
 from casestudies.interviews import states as interview_states
 from casestudies.interviews.models import InterviewPhoto, InterviewRequest, InterviewStatus, ReviewState
-from casestudies.pages import private_images
+from casestudies.pages import placeholders, private_images
 from casestudies.pages import timeline as contact_timeline
 from casestudies.pages.models import CaseStudyIndexPage, CaseStudyPage
 from casestudies.pages.outcomes import Outcome
@@ -212,9 +212,8 @@ def draft_from_accepted_interview(request: InterviewRequest, *, user) -> CaseStu
         return new_draft(
             request,
             user=user,
-            title=gettext("Interview: %(company)s") % {"company": company.name},
-            summary=gettext("%(company)s answers our questions.") % {"company": company.name}
-            + (f" ({contact.role})" if contact.role else ""),
+            title=placeholders.interview_title(company.name),
+            summary=placeholders.interview_summary(company.name, contact.role),
             outcome=Outcome.OPEN,
             body=body,
             feed_image=feed_image,

@@ -9,7 +9,13 @@ rules can import the pages and not the other way round.
 A guard is `guard(page, at) -> reason or None`: why the case study may not
 go live at `at`. A direct guard also speaks when an editor presses Publish
 in the page editor, which publishes what is posted rather than a revision a
-workflow has seen."""
+workflow has seen.
+
+The registered guards hold a page back for a while (a promise to someone);
+the pre-publication checklist (pages.checklist) knows only the page's content
+and is asked here after them, at every door too. `hold()` is the registered
+guards alone: the editor's notice and the Publish button's place show those,
+the checklist has its own panel."""
 
 from __future__ import annotations
 
@@ -21,6 +27,8 @@ from collections.abc import Callable
 from django.utils import timezone
 from wagtail.actions.publish_revision import PublishPermissionError
 from wagtail.models import Page
+
+from casestudies.pages import checklist
 
 Guard = Callable[[Page, datetime.datetime], "str | None"]
 
@@ -59,14 +67,31 @@ def specific(page):
     return page.specific_deferred if isinstance(page, Page) and type(page) is Page else page
 
 
+def hold(page, *, at: datetime.datetime | None = None) -> str | None:
+    """Why a registered guard holds `page` back at `at` (default: now), or None."""
+    return _first_reason(_guards, page, at)
+
+
+def direct_hold(page, *, at: datetime.datetime | None = None) -> str | None:
+    """Why the registered guards hold back the editor's Publish button for `page` at `at`, or None."""
+    return hold(page, at=at) or _first_reason(_direct_guards, page, at)
+
+
+def checklist_refusal(page) -> str | None:
+    """What the pre-publication checklist still misses in `page` (the content about to go live)."""
+    if _waived.get():
+        return None
+    return checklist.refusal(specific(page))
+
+
 def refusal(page, *, at: datetime.datetime | None = None) -> str | None:
     """Why `page` may not go live at `at` (default: now), or None if it may."""
-    return _first_reason(_guards, page, at)
+    return hold(page, at=at) or checklist_refusal(page)
 
 
 def direct_publish_refusal(page, *, at: datetime.datetime | None = None) -> str | None:
     """Why the editor's Publish button may not make `page` live at `at`, or None."""
-    return refusal(page, at=at) or _first_reason(_direct_guards, page, at)
+    return direct_hold(page, at=at) or checklist_refusal(page)
 
 
 def _first_reason(guards: list[Guard], page, at: datetime.datetime | None) -> str | None:

@@ -22,6 +22,7 @@ from blog.models.pages import PAGE_SIZE, StoryPage, with_listing_data
 from casestudies.companies.models import Company
 from casestudies.pages import guards
 from casestudies.pages.blocks import case_study_blocks
+from casestudies.pages.checklist import ChecklistPanel
 from casestudies.pages.filters import CaseStudyFilter
 from casestudies.pages.outcomes import Outcome
 
@@ -99,7 +100,8 @@ class CaseStudyPage(StoryPage):
     verdict = models.TextField(_("verdict"), blank=True, help_text=_("One sentence: what the story shows."))
 
     content_panels = (
-        Page.content_panels
+        [ChecklistPanel()]
+        + Page.content_panels
         + [
             MultiFieldPanel(
                 [FieldPanel("company"), FieldPanel("outcome"), FieldPanel("summary")],

@@ -150,6 +150,12 @@ def publication_refusal(page, at=None) -> str | None:
     request = signing_request(page)
     if request is None or signed_off(page, request):
         return None
+    pending = current_sign_off(page) if page.pk else None
+    if pending is not None and pending.status == SignOffStatus.PENDING:
+        return gettext(
+            "Waiting for %(contact)s to sign off this text until %(deadline)s. The page goes live once "
+            "they approve; after that date you may go on without their sign-off, giving a reason."
+        ) % {"contact": request.contact.name, "deadline": _date(pending.deadline)}
     return gettext(
         "%(contact)s has not signed off this text. Submit the page for review: the workflow asks the "
         "company first, and the page goes live once they approve."

@@ -106,8 +106,16 @@ def test_a_company_answers_and_the_interview_is_published(
     # The author gives it a verdict, marks it best practice and submits it for review.
     page = author.page
     page.goto(f"{base}/admin/pages/{study.pk}/edit/")
+    # The checklist at the top says what Casebook's draft still lacks before it may go live.
+    checklist = page.locator("[data-casebook-checklist]")
+    expect(checklist.locator("[data-checklist-item='missing']")).to_have_count(3)
+    expect(checklist).to_contain_text("Eigene Zusammenfassung")
+    screenshot("checklist", page)
     page.locator("#id_outcome").select_option("best_practice")
     page.locator("#id_title").fill("Nordlicht Reisen: Antworten in drei Stunden")
+    page.locator("#id_summary").fill(
+        "Nordlicht Reisen beantwortet Fragen in den sozialen Medien in drei Stunden."
+    )
     page.locator(".footer__container .dropdown-toggle, [data-w-dropdown-target='toggle']").last.click()
     page.get_by_role("button", name=re.compile("Zur Moderation|Redaktionelle Freigabe|einreichen")).click()
     expect(page.locator(".messages")).to_contain_text(re.compile("eingereicht|submitted"))

@@ -11,6 +11,7 @@ import factory
 
 from blog.models import Author, Authorship, HomePage
 from casestudies.models import CaseStudyIndexPage, CaseStudyPage, Company, CompanyContact, Industry, Outcome
+from casestudies.pages.blocks import timeline_event
 from tests.factories import AuthorFactory
 
 _counter = itertools.count(1)
@@ -47,6 +48,11 @@ def make_index(home: HomePage | None = None) -> CaseStudyIndexPage:
     return index
 
 
+def dated_timeline(day: datetime.date) -> tuple[str, dict]:
+    """A timeline block with one dated event, as the checklist asks of a failure story."""
+    return ("timeline", {"heading": "", "events": [timeline_event(what="Anfrage gesendet", date=day)]})
+
+
 def make_case_study(
     index: CaseStudyIndexPage,
     *,
@@ -62,6 +68,9 @@ def make_case_study(
     fields.setdefault("title", f"Fallstudie {number}")
     fields.setdefault("slug", f"fallstudie-{number}")
     fields.setdefault("summary", f"Zusammenfassung {number}")
+    if outcome == Outcome.FAILURE and "body" not in fields:
+        # The pre-publication checklist asks a failure story for a dated event.
+        fields["body"] = [dated_timeline(date or datetime.date(2010, 1, 15))]
     page = CaseStudyPage(
         company=company or CompanyFactory(),
         outcome=outcome,

@@ -1,5 +1,7 @@
 """User-provided text comes out escaped wherever it is shown."""
 
+import datetime
+
 import pytest
 
 from casestudies.pages.blocks import timeline_event
@@ -29,7 +31,14 @@ def evil_case(index):
             "type": "timeline",
             "value": {
                 "heading": EVIL,
-                "events": [timeline_event(what=f"W {EVIL}", outcome=f"O {EVIL}", channel="email")],
+                "events": [
+                    timeline_event(
+                        what=f"W {EVIL}",
+                        outcome=f"O {EVIL}",
+                        channel="email",
+                        date=datetime.date(2010, 1, 15),
+                    )
+                ],
             },
         },
         {

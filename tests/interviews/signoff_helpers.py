@@ -16,7 +16,7 @@ from wagtail.models import Workflow, WorkflowState
 
 from blog.models import Author
 from casestudies.interviews import states as interview_states
-from casestudies.models import Answer, CaseStudyPage, InterviewRequest, InterviewStatus, SignOff
+from casestudies.models import Answer, CaseStudyPage, InterviewRequest, InterviewStatus, Outcome, SignOff
 from casestudies.signoff import task as signoff_task
 
 from .factories import InterviewRequestFactory
@@ -61,10 +61,24 @@ def user_in(group_name: str, username: str, **fields):
     return user
 
 
+def complete_checklist(page: CaseStudyPage, *, user=None) -> CaseStudyPage:
+    """What an editor does before publishing the draft of an accepted interview
+    (the pre-publication checklist): its own title and summary, an outcome."""
+    draft = type(page).objects.get(pk=page.pk).get_latest_revision_as_object()
+    draft.title = f"So arbeitet {draft.company.name}"
+    draft.summary = f"{draft.company.name} erzählt, was im Kundenservice funktioniert."
+    draft.outcome = Outcome.BEST_PRACTICE
+    if not draft.live:  # as the edit view saves a draft page's row too
+        draft.save()
+    draft.save_revision(user=user)
+    return draft
+
+
 def accepted_case_study(
-    *, questions=QUESTIONS, answers=ANSWERS, owner=None, **request_fields
+    *, questions=QUESTIONS, answers=ANSWERS, owner=None, complete=True, **request_fields
 ) -> tuple[InterviewRequest, CaseStudyPage]:
-    """An interview answered, submitted and accepted: its draft case study.
+    """An interview answered, submitted and accepted: its draft case study,
+    completed by the editor as the checklist asks (unless `complete` is False).
     Needs a case-study index (the `case_study_index` fixture)."""
     if owner is not None:
         request_fields["owner"] = owner
@@ -81,7 +95,11 @@ def accepted_case_study(
     interview_states.submit(interview)
     interview_states.accept(interview, user=interview.owner)
     interview.refresh_from_db()
-    return interview, CaseStudyPage.objects.get(pk=interview.case_study_id)
+    page = CaseStudyPage.objects.get(pk=interview.case_study_id)
+    if complete:
+        complete_checklist(page, user=interview.owner)
+        page.refresh_from_db()
+    return interview, page
 
 
 def edit_answer(page: CaseStudyPage, number: int, text: str, *, user=None) -> CaseStudyPage:

@@ -24,6 +24,7 @@ from casestudies.models import (
     ReviewState,
 )
 from tests.casestudies.factories import make_case_study
+from tests.interviews.signoff_helpers import complete_checklist
 
 from .factories import InterviewRequestFactory, UserFactory
 from .helpers import sample_image
@@ -153,7 +154,8 @@ def test_publishing_the_case_study_closes_the_interview_as_published(case_study_
     interview.refresh_from_db()
 
     editor = UserFactory(username="chefin", is_superuser=True)
-    interview.case_study.get_latest_revision().publish(user=editor)
+    # What the editor writes before publishing (the pre-publication checklist).
+    complete_checklist(interview.case_study, user=editor).get_latest_revision().publish(user=editor)
 
     interview.refresh_from_db()
     assert interview.status == InterviewStatus.PUBLISHED
