@@ -6,6 +6,9 @@ Code imports a model from its own module, never from here."""
 from casestudies.companies.models import Company, CompanyContact, Industry, Language
 from casestudies.interviews.models import (
     Answer,
+    AnswerRevision,
+    AnswerSource,
+    ChangeRequest,
     Channel,
     ContactEvent,
     Direction,
@@ -30,8 +33,11 @@ from casestudies.signoff.task import CompanySignOffTask
 
 __all__ = [
     "Answer",
+    "AnswerRevision",
+    "AnswerSource",
     "CaseStudyIndexPage",
     "CaseStudyPage",
+    "ChangeRequest",
     "Channel",
     "Company",
     "CompanyContact",

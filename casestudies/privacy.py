@@ -6,7 +6,7 @@ requests, answers, photos, the contact log, the emails sent to them) and
 readers who commented (name, email, text). Page views are counts only.
 
 Erasure keeps the editorial record without the person: a contact becomes
-"deleted contact" without email or phone; answers and photos that never
+"deleted contact" without email or phone; answers (with their earlier versions) and photos that never
 reached an accepted case study are deleted; the emails sent to the address
 are deleted; comments by the address are deleted; sign-off links stop working
 and the sign-off record keeps what was approved, not who. Material already
@@ -65,7 +65,9 @@ def export_person(email: str) -> dict:
     requests = (
         InterviewRequest.objects.filter(contact__in=contacts)
         .select_related("company")
-        .prefetch_related("questions__answer", "photos", "events", "sign_offs")
+        .prefetch_related(
+            "questions__answer__revisions", "questions__change_requests", "photos", "events", "sign_offs"
+        )
     )
     comments = get_comment_model().objects.filter(user_email__iexact=email.strip())
     return {
@@ -131,10 +133,7 @@ def _export_request(request: InterviewRequest) -> dict:
         "status": request.status,
         "deadline": request.deadline.isoformat(),
         "decline_reason": request.decline_reason,
-        "questions": [
-            {"question": q.text, "answer": getattr(getattr(q, "answer", None), "text", "")}
-            for q in request.questions.all()
-        ],
+        "questions": [_export_question(q) for q in request.questions.all()],
         "photos": [
             {
                 "caption": p.caption,
@@ -172,6 +171,26 @@ def _export_request(request: InterviewRequest) -> dict:
             for e in request.events.all()
         ],
     }
+
+
+def _export_question(question) -> dict:
+    answer = getattr(question, "answer", None)
+    exported = {"question": question.text, "answer": getattr(answer, "text", "")}
+    # Earlier versions of the answer (each submission round, answers taken from
+    # an email) and what the editors asked again.
+    revisions = answer.revisions.all() if answer is not None else []
+    if revisions:
+        exported["revisions"] = [
+            {"round": r.round, "source": r.source, "when": r.created_at.isoformat(), "text": r.text}
+            for r in revisions
+        ]
+    asked_again = question.change_requests.all()
+    if asked_again:
+        exported["asked_again"] = [
+            {"after_round": c.round, "when": c.requested_at.isoformat(), "message": c.message}
+            for c in asked_again
+        ]
+    return exported
 
 
 @dataclass
@@ -363,5 +382,6 @@ def _reindex_case_studies(contacts: list[CompanyContact]) -> None:
 
 
 def _delete_answers(request: InterviewRequest) -> int:
-    deleted, _ = Answer.objects.filter(question__request=request).delete()
-    return deleted
+    # Their revisions (the earlier versions) go with them.
+    _, deleted = Answer.objects.filter(question__request=request).delete()
+    return deleted.get(Answer._meta.label, 0)

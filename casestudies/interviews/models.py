@@ -300,6 +300,61 @@ class Answer(models.Model):
         return self.text[:80]
 
 
+class AnswerSource(models.TextChoices):
+    SUBMISSION = "submission", _("Submitted by the contact")
+    EMAIL = "email", _("Taken from an email")
+
+
+class AnswerRevision(models.Model):
+    """An answer's text as it stood when it was submitted (once per
+    submission round, and only when it changed) or written by an editor from
+    an email; never every autosave. Deleted with the answer."""
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="revisions")
+    text = models.TextField(_("answer"), blank=True)
+    # The submission this text belongs to: 1 for the first, 2 after the editors asked again, ...
+    round = models.PositiveSmallIntegerField(_("round"))
+    source = models.CharField(_("source"), max_length=20, choices=AnswerSource.choices)
+    # The editor who took it from an email; empty for the contact's own submission.
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    inbound = models.ForeignKey(
+        "InboundMessage", null=True, blank=True, on_delete=models.SET_NULL, related_name="answer_revisions"
+    )
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("answer revision")
+        verbose_name_plural = _("answer revisions")
+
+    def __str__(self) -> str:
+        return f"{self.answer_id}:{self.round}"
+
+
+class ChangeRequest(models.Model):
+    """The editors asked again: which questions, after which round, with which message."""
+
+    request = models.ForeignKey(InterviewRequest, on_delete=models.CASCADE, related_name="change_requests")
+    questions = models.ManyToManyField(InterviewQuestion, related_name="change_requests", blank=True)
+    # The submission round that was reviewed (1: the first submission).
+    round = models.PositiveSmallIntegerField(_("round"))
+    message = models.TextField(_("Message to the contact"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        verbose_name = _("change request")
+        verbose_name_plural = _("change requests")
+
+    def __str__(self) -> str:
+        return f"{self.request_id}:{self.round}"
+
+
 class _PrivateStorage(Storage):
     """Whatever STORAGES["private"] names at the moment of use.
 

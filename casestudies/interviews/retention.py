@@ -82,7 +82,9 @@ def purge_expired(now: datetime.datetime | None = None) -> RetentionReport:
 
 
 def _purge_ended(request: InterviewRequest, report: RetentionReport) -> None:
-    answers, _ = Answer.objects.filter(question__request=request).delete()
+    # An answer's revisions (its earlier versions) go with it.
+    _, deleted = Answer.objects.filter(question__request=request).delete()
+    answers = deleted.get(Answer._meta.label, 0)
     photos = interview_photos.delete_photos(request.photos.all())
     emails, _ = OutgoingEmail.objects.filter(request=request).delete()
     stripped = _strip_log(request)

@@ -1,6 +1,7 @@
 """The one place that changes an interview request's status.
 
     draft -> sent -> opened -> in_progress -> submitted -> accepted -> published
+            sent -> in_progress   (an editor takes the answers from an email)
                                               submitted -> changes_requested -> in_progress
     sent | opened | in_progress -> declined | expired
     declined | expired          -> in_progress   (a late answer reopens it)
@@ -34,13 +35,17 @@ from wagtail.log_actions import log
 from blog.admin_users import name_of
 from casestudies import rows
 from casestudies.companies import opt_out
-from casestudies.interviews import contact_log, deadlines, emails, tokens
+from casestudies.interviews import contact_log, deadlines, emails, revisions, tokens
 from casestudies.interviews.models import (
     Answer,
+    AnswerSource,
+    ChangeRequest,
     Channel,
     ContactEvent,
     Direction,
     EventKind,
+    InboundKind,
+    InboundMessage,
     InterviewPhoto,
     InterviewQuestion,
     InterviewRequest,
@@ -53,6 +58,7 @@ from casestudies.interviews.signals import interview_accepted, last_notice_sent
 from casestudies.interviews.statuses import (
     AWAITING_CONTACT,
     EDITABLE,
+    EMAIL_ANSWERABLE,
     LINK_RESENDABLE,
     SILENT,
     notice_counts,
@@ -62,7 +68,7 @@ from casestudies.refusals import ActionRefused
 
 ALLOWED: dict[str, frozenset[str]] = {
     S.DRAFT: frozenset({S.SENT, S.WITHDRAWN}),
-    S.SENT: frozenset({S.OPENED, S.DECLINED, S.EXPIRED, S.WITHDRAWN}),
+    S.SENT: frozenset({S.OPENED, S.IN_PROGRESS, S.DECLINED, S.EXPIRED, S.WITHDRAWN}),
     S.OPENED: frozenset({S.IN_PROGRESS, S.DECLINED, S.EXPIRED, S.WITHDRAWN}),
     S.IN_PROGRESS: frozenset({S.SUBMITTED, S.DECLINED, S.EXPIRED, S.WITHDRAWN}),
     S.SUBMITTED: frozenset({S.ACCEPTED, S.CHANGES_REQUESTED, S.WITHDRAWN}),
@@ -99,6 +105,10 @@ LOG_ACTIONS: dict[str, tuple] = {
     "casestudies.interview.failure_draft": (_("Create failure case study"), _("Failure case study drafted")),
     "casestudies.interview.opted_out": (_("Opt out"), _("The contact opted out of emails")),
     "casestudies.interview.opted_in": (_("Take back opt-out"), _("The contact welcomes emails again")),
+    "casestudies.interview.answers_from_email": (
+        _("Take answers from an email"),
+        _("Answers taken from an email"),
+    ),
 }
 
 
@@ -285,6 +295,11 @@ def request_changes(
     def prepare(locked: InterviewRequest) -> None:
         raw.append(tokens.issue_token(locked))
         InterviewQuestion.objects.filter(request=locked, pk__in=question_ids).update(change_requested=True)
+        # The Answers tab shows, per question, what was asked again after which round.
+        asked = ChangeRequest.objects.create(
+            request=locked, round=revisions.submitted_rounds(locked), message=message, requested_by=user
+        )
+        asked.questions.set(InterviewQuestion.objects.filter(request=locked, pk__in=question_ids))
         Answer.objects.filter(question__request=locked, question_id__in=question_ids).update(is_final=False)
         InterviewPhoto.objects.filter(request=locked, pk__in=photo_ids).update(
             review_state=ReviewState.CHANGES_REQUESTED
@@ -713,6 +728,7 @@ def submit(request: InterviewRequest) -> InterviewRequest:
         )
         Answer.objects.filter(question__in=questions).update(is_final=True)
         InterviewQuestion.objects.filter(request=locked).update(change_requested=False)
+        revisions.record_submission(locked)
         emails.queue_submission_emails(locked)
 
     with transaction.atomic():
@@ -796,3 +812,103 @@ def expire_overdue() -> int:
             continue  # it moved on meanwhile (submitted, withdrawn): nothing to do
         expired += 1
     return expired
+
+
+# Answers that came by email ---------------------------------------------------
+
+
+def take_answers_from_email(
+    request: InterviewRequest,
+    *,
+    user,
+    inbound: InboundMessage,
+    texts: dict[int, str],
+    submit: bool = True,
+) -> InterviewRequest:
+    """An editor turns a reply by email into questionnaire answers: the texts
+    (question id -> text) go into the questions still open, each as a revision
+    from the email. A silent request opens again (a late answer); with
+    `submit`, the answers are submitted for review as if by the questionnaire,
+    without the thank-you email (the contact wrote to us). Raises
+    ActionRefused, changing nothing, when the reply is not this request's, a
+    question is no longer open, or the request takes no answers now."""
+    texts = {int(pk): text.strip() for pk, text in texts.items() if text and text.strip()}
+    if not texts:
+        raise ActionRefused(gettext("Paste at least one answer from the email."))
+    with transaction.atomic():
+        locked = lock(request)
+        if inbound.request_id != locked.pk or inbound.kind != InboundKind.REPLY:
+            raise ActionRefused(gettext("This email is not a reply filed under this request."))
+        if locked.status not in EMAIL_ANSWERABLE:
+            raise ActionRefused(
+                gettext("Answers cannot be taken from an email in this state (now: “%(status)s”).")
+                % {"status": S(locked.status).label}
+            )
+        open_ids = set(
+            InterviewQuestion.objects.filter(request=locked)
+            .exclude(answer__is_final=True)
+            .values_list("pk", flat=True)
+        )
+        if not set(texts) <= open_ids:
+            raise ActionRefused(gettext("Some of these questions are no longer open. Reload the page."))
+        step = {
+            "channel": Channel.EMAIL,
+            "direction": Direction.IN,
+            "kind": EventKind.STATE_CHANGE,
+            "who": name_of(user),
+            "internal": True,
+            "summary": gettext("Answers taken from an email"),
+        }
+        if locked.status in SILENT:
+            _reopen(request, user=user, channel=Channel.EMAIL, by_contact=False)
+        elif locked.status in (S.SENT, S.OPENED, S.CHANGES_REQUESTED):
+            _transition(request, S.IN_PROGRESS, user=user, event=step)
+        existing = {a.question_id: a for a in Answer.objects.filter(question_id__in=texts)}
+        answers = []
+        for question_id, text in texts.items():
+            answer = existing.get(question_id) or Answer(question_id=question_id)
+            answer.text, answer.revision_tab, answer.revision_seq = text, "", 0
+            answer.save()
+            answers.append(answer)
+        # The round these answers belong to: the next submission's.
+        revisions.record(
+            answers,
+            round=revisions.submitted_rounds(locked) + 1,
+            source=AnswerSource.EMAIL,
+            user=user,
+            inbound=inbound,
+        )
+        log(
+            locked,
+            "casestudies.interview.answers_from_email",
+            user=user,
+            data={"inbound": inbound.pk, "questions": sorted(texts), "submitted": submit},
+        )
+        if submit:
+            _submit_from_email(request, user=user)
+    return request
+
+
+def _submit_from_email(request: InterviewRequest, *, user) -> InterviewRequest:
+    def after(locked: InterviewRequest) -> None:
+        questions = list(InterviewQuestion.objects.filter(request=locked))
+        existing = set(Answer.objects.filter(question__in=questions).values_list("question_id", flat=True))
+        Answer.objects.bulk_create(
+            [Answer(question=q, is_final=True) for q in questions if q.pk not in existing]
+        )
+        Answer.objects.filter(question__in=questions).update(is_final=True)
+        InterviewQuestion.objects.filter(request=locked).update(change_requested=False)
+
+    return _transition(
+        request,
+        S.SUBMITTED,
+        user=user,
+        event={
+            "channel": Channel.EMAIL,
+            "direction": Direction.IN,
+            "kind": EventKind.SUBMITTED,
+            "who": request.contact.name,
+            "summary": gettext("Answers submitted by email"),
+        },
+        after=after,
+    )

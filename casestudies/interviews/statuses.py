@@ -28,6 +28,8 @@ SUBMITTED = frozenset({S.SUBMITTED, S.ACCEPTED, S.PUBLISHED})
 ACCEPTED = frozenset({S.ACCEPTED, S.PUBLISHED})
 # Nobody answered (or the answer was no): a failure story, after a last notice.
 SILENT = frozenset({S.EXPIRED, S.DECLINED})
+# An editor may take answers from the contact's email (a silent request opens again).
+EMAIL_ANSWERABLE = frozenset({*AWAITING_CONTACT, *SILENT})
 # The contact answered late: the request is open again, the failure story waits.
 OPEN_AGAIN = frozenset({S.SENT, S.OPENED, S.IN_PROGRESS, S.SUBMITTED, S.CHANGES_REQUESTED})
 
