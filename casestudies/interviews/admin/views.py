@@ -11,6 +11,7 @@ import datetime
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -35,9 +36,13 @@ from casestudies.interviews.admin.listing import DeadlineColumn, FunnelColumn, I
 from casestudies.interviews.admin.today import days_label
 from casestudies.interviews.admin.visibility import visible_requests
 from casestudies.interviews.models import (
+    AnswerRevision,
+    ChangeRequest,
     Channel,
     Direction,
     EventKind,
+    InboundKind,
+    InboundMessage,
     InterviewPhoto,
     InterviewQuestion,
     InterviewRequest,
@@ -275,7 +280,7 @@ class InspectView(VisibleOnly, generic.InspectView):
         log_allowed = any(name == "log" for name, _action in self.actions)
         context.update(
             details,
-            questions=interview.questions.select_related("answer").order_by("sort_order", "pk"),
+            questions=questions_with_history(interview),
             photos=interview.photos.all(),
             events=interview.events.select_related("recorded_by").order_by("-occurred_at", "-pk"),
             emails=emails,
@@ -285,8 +290,31 @@ class InspectView(VisibleOnly, generic.InspectView):
             side_panels=[RequestSidePanel(interview, self.request, details=details)],
             # Incoming mail (interviews.inbound): the whole messages, for the request's editors only.
             inbound_messages=interview.inbound_messages.all(),
+            reply_dialogs=reply_dialogs(interview, self.request.user),
         )
         return context
+
+
+def questions_with_history(interview: InterviewRequest) -> list[InterviewQuestion]:
+    """The questions with their answers, each with `earlier_versions` (the
+    answer's revisions before the text shown now) and `asked_again` (what the
+    editors asked about it, after which round); three queries however many."""
+    questions = list(
+        interview.questions.select_related("answer")
+        .prefetch_related(
+            Prefetch("answer__revisions", queryset=AnswerRevision.objects.select_related("recorded_by")),
+            Prefetch("change_requests", queryset=ChangeRequest.objects.select_related("requested_by")),
+        )
+        .order_by("sort_order", "pk")
+    )
+    for question in questions:
+        answer = getattr(question, "answer", None)
+        versions = list(answer.revisions.all()) if answer is not None else []
+        if versions and versions[-1].text == answer.text:
+            versions = versions[:-1]  # the latest revision is the text shown
+        question.earlier_versions = list(reversed(versions))
+        question.asked_again = list(question.change_requests.all())
+    return questions
 
 
 # Action views -------------------------------------------------------------------
@@ -475,6 +503,134 @@ class WithdrawForm(forms.Form):
 
     def __init__(self, *args, interview: InterviewRequest, **kwargs):
         super().__init__(*args, **kwargs)
+
+
+class ReplyForm(forms.Form):
+    """Turn a reply by email into questionnaire answers (a field per open
+    question) or into a note in the contact log."""
+
+    ANSWERS, NOTE = "answers", "note"
+
+    use = forms.ChoiceField(
+        label=_("Turn the reply into"),
+        widget=forms.RadioSelect,
+        choices=[(ANSWERS, _("answers to the open questions")), (NOTE, _("a note in the contact log"))],
+        initial=ANSWERS,
+    )
+    submit = forms.BooleanField(
+        label=_("submit the answers for review"),
+        required=False,
+        initial=True,
+        help_text=_("Off: they stay drafts the contact can still change in the questionnaire."),
+    )
+    note = forms.CharField(
+        label=_("note (internal)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Internal: it never appears in a published timeline."),
+    )
+
+    def __init__(self, *args, interview: InterviewRequest, message: InboundMessage, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["note"].initial = message.body[:5000]
+        self.question_fields: dict[str, int] = {}
+        open_questions = []
+        if interview.status in statuses.EMAIL_ANSWERABLE:
+            open_questions = interview.questions.exclude(answer__is_final=True).order_by("sort_order", "pk")
+        for question in open_questions:
+            name = f"question_{question.pk}"
+            self.fields[name] = forms.CharField(
+                label=question.text, required=False, widget=forms.Textarea(attrs={"rows": 3})
+            )
+            self.question_fields[name] = question.pk
+        if not self.question_fields:
+            del self.fields["submit"]
+            self.fields["use"].choices = [self.fields["use"].choices[1]]
+            self.fields["use"].initial = self.NOTE
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("use") == self.NOTE:
+            if not cleaned.get("note", "").strip():
+                self.add_error("note", _("Write the note."))
+        elif not any(cleaned.get(name, "").strip() for name in self.question_fields):
+            raise forms.ValidationError(_("Paste at least one answer from the email."))
+        return cleaned
+
+    @property
+    def texts(self) -> dict[int, str]:
+        return {pk: self.cleaned_data.get(name, "") for name, pk in self.question_fields.items()}
+
+
+def replies_of(interview: InterviewRequest):
+    return interview.inbound_messages.filter(kind=InboundKind.REPLY)
+
+
+def reply_dialogs(interview: InterviewRequest, user) -> list[dict]:
+    if not user.has_perm("casestudies.change_interviewrequest"):
+        return []
+    return [
+        {
+            "message": message,
+            "dialog_id": f"reply-dialog-{message.pk}",
+            "form": ReplyForm(interview=interview, message=message, auto_id=f"reply-{message.pk}-%s"),
+            "url": reverse("interview_requests:reply", args=[interview.pk, message.pk]),
+        }
+        for message in replies_of(interview)
+    ]
+
+
+@require_admin_access
+def reply_view(request, pk: int, message: int):
+    """An editor turns a reply by email into answers or a note (the dialog on
+    the Emails tab posts here; the form comes back here when input was wrong)."""
+    if not request.user.has_perm("casestudies.change_interviewrequest"):
+        raise PermissionDenied
+    interview = get_object_or_404(visible_requests(request.user), pk=pk)
+    reply = get_object_or_404(replies_of(interview), pk=message)
+    inspect_url = reverse("interview_requests:inspect", args=[interview.pk])
+    form = ReplyForm(request.POST or None, interview=interview, message=reply)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if form.cleaned_data["use"] == ReplyForm.NOTE:
+                interview_states.log_contact(
+                    interview,
+                    user=request.user,
+                    channel=Channel.EMAIL,
+                    direction=Direction.IN,
+                    kind=EventKind.NOTE,
+                    summary=form.cleaned_data["note"],
+                    occurred_at=reply.received_at,
+                    internal=True,
+                    reopen=False,
+                )
+                done = gettext("The reply is in the contact log as a note.")
+            else:
+                interview_states.take_answers_from_email(
+                    interview,
+                    user=request.user,
+                    inbound=reply,
+                    texts=form.texts,
+                    submit=form.cleaned_data.get("submit", False),
+                )
+                done = gettext("The answers from the email are stored; see the Answers tab.")
+        except interview_states.ActionRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, done)
+        return redirect(inspect_url)
+    return TemplateResponse(
+        request,
+        "casestudies/admin/interview_reply.html",
+        {
+            "interview": interview,
+            "reply": reply,
+            "form": form,
+            "inspect_url": inspect_url,
+            "page_title": gettext("Turn the reply into answers or a note"),
+            "header_title": str(interview),
+        },
+    )
 
 
 class Action:
@@ -671,6 +827,7 @@ class InterviewRequestViewSet(ModelViewSet):
         return [
             *super().get_urlpatterns(),
             path("action/<int:pk>/<slug:action>/", action_view, name="action"),
+            path("reply/<int:pk>/<int:message>/", reply_view, name="reply"),
             path("photo/<int:pk>/", photo_view, name="photo"),
             path("photo/<int:pk>/thumbnail/", photo_view, {"thumbnail": True}, name="photo_thumbnail"),
         ]
