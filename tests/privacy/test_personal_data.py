@@ -92,3 +92,36 @@ def test_accepted_material_is_kept_and_named_for_the_editors(person):
     assert "kept in an accepted case study" in out.getvalue()
     assert InterviewPhoto.objects.filter(pk=photo.pk).exists()
     assert CompanyContact.objects.get(pk=interview.contact_id).email == ""
+
+
+def test_export_holds_an_answers_earlier_versions_and_erasure_deletes_them(demo):
+    from casestudies.interviews import answers as interview_answers
+    from casestudies.interviews import states as interview_states
+    from casestudies.models import AnswerRevision
+
+    interview = InterviewRequestFactory(status=InterviewStatus.IN_PROGRESS, contact__email=EMAIL)
+    first = interview.questions.order_by("sort_order").first()
+    Answer.objects.create(question=first, text="Erste Fassung.")
+    interview_states.submit(interview)
+    interview_states.request_changes(
+        interview, user=interview.owner, message="Mehr bitte.", questions=[first]
+    )
+    interview_answers.save_answers(interview, {first.pk: "Zweite Fassung."})
+    interview_states.submit(interview)
+
+    out = StringIO()
+    call_command("export_personal_data", EMAIL, stdout=out)
+    [question] = [
+        q
+        for q in json.loads(out.getvalue())["interview_requests"][0]["questions"]
+        if q["question"] == first.text
+    ]
+    assert question["answer"] == "Zweite Fassung."
+    assert [(r["round"], r["source"], r["text"]) for r in question["revisions"]] == [
+        (1, "submission", "Erste Fassung."),
+        (2, "submission", "Zweite Fassung."),
+    ]
+    assert [(c["after_round"], c["message"]) for c in question["asked_again"]] == [(1, "Mehr bitte.")]
+
+    call_command("erase_personal_data", EMAIL, "--yes", stdout=StringIO())
+    assert not AnswerRevision.objects.filter(answer__question__request=interview).exists()

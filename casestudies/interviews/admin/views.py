@@ -543,6 +543,8 @@ class ReplyForm(forms.Form):
                 label=question.text, required=False, widget=forms.Textarea(attrs={"rows": 3})
             )
             self.question_fields[name] = question.pk
+        # The pasted answers first, then whether they are submitted; the note last.
+        self.order_fields(["use", *self.question_fields, "submit", "note"])
         if not self.question_fields:
             del self.fields["submit"]
             self.fields["use"].choices = [self.fields["use"].choices[1]]
