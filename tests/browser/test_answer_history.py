@@ -9,12 +9,14 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from casestudies.interviews import answers as interview_answers
 from casestudies.interviews import states as interview_states
 from casestudies.models import Answer, InboundMessage, InterviewStatus
 from tests.interviews.factories import InterviewRequestFactory
+from tests.public_pages import load_site_demo
 
 from .story import PASSWORD, log_in
 from .test_accessibility import axe_violations
@@ -26,6 +28,7 @@ HOSTILE = "<script>window.pwned = 1</script>"
 
 @pytest.fixture
 def editor(db):
+    load_site_demo()  # the dashboard, where the login lands, needs the site's pages
     return get_user_model().objects.create_superuser("redakteurin", "redakteurin@casebook.test", PASSWORD)
 
 
@@ -71,7 +74,10 @@ def test_an_earlier_version_after_a_change_request_opens_by_keyboard(
 
 def test_a_reply_by_email_becomes_answers_through_the_dialog(live_server, browser, editor, screenshot):
     interview = InterviewRequestFactory(
-        owner=editor, status=InterviewStatus.SENT, contact__company__name="Mailantwort GmbH"
+        owner=editor,
+        status=InterviewStatus.SENT,
+        contact__company__name="Mailantwort GmbH",
+        replied_by_email_at=timezone.now(),
     )
     first = interview.questions.order_by("sort_order").first()
     reply = InboundMessage.objects.create(
@@ -85,7 +91,8 @@ def test_a_reply_by_email_becomes_answers_through_the_dialog(live_server, browse
     )
 
     page = log_in(browser, live_server.url, "redakteurin").page
-    page.goto(f"{live_server.url}/admin/interview_requests/inspect/{interview.pk}/#tab-emails")
+    page.goto(f"{live_server.url}/admin/interview_requests/inspect/{interview.pk}/")
+    page.get_by_role("tab", name="E-Mails").click()
     page.get_by_role("button", name="Als Antworten oder Notiz übernehmen").click()
     dialog = page.locator(f"#reply-dialog-{reply.pk}")
     expect(dialog).to_be_visible()

@@ -280,6 +280,23 @@ def test_the_emails_tab_offers_the_reply_in_a_dialog_escaped(client, author):
     assert reverse("interview_requests:reply", args=[interview.pk, message.pk]) in html
 
 
+def test_the_request_page_needs_the_same_queries_however_many_replies(client, author):
+    interview = InterviewRequestFactory(status=InterviewStatus.SENT, owner=author)
+    url = reverse("interview_requests:inspect", args=[interview.pk])
+    reply(interview)
+    client.get(url)
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    for _ in range(5):
+        reply(interview)
+    with CaptureQueriesContext(connection) as after:
+        html = client.get(url).content.decode()
+    assert (
+        html.count('class="button button-small button-secondary" data-a11y-dialog-show="reply-dialog-') == 6
+    )
+    assert len(after) == len(before)
+
+
 def test_an_editor_turns_a_reply_into_answers(client, author):
     interview = InterviewRequestFactory(status=InterviewStatus.SENT, owner=author)
     first, second = interview.questions.order_by("sort_order")

@@ -278,6 +278,7 @@ class InspectView(VisibleOnly, generic.InspectView):
             for name, action in self.actions
         ]
         log_allowed = any(name == "log" for name, _action in self.actions)
+        inbound = list(interview.inbound_messages.all())
         context.update(
             details,
             questions=questions_with_history(interview),
@@ -289,8 +290,8 @@ class InspectView(VisibleOnly, generic.InspectView):
             log_form=LogContactForm(interview=interview, auto_id="log-tab-%s") if log_allowed else None,
             side_panels=[RequestSidePanel(interview, self.request, details=details)],
             # Incoming mail (interviews.inbound): the whole messages, for the request's editors only.
-            inbound_messages=interview.inbound_messages.all(),
-            reply_dialogs=reply_dialogs(interview, self.request.user),
+            inbound_messages=inbound,
+            reply_dialogs=reply_dialogs(interview, self.request.user, inbound),
         )
         return context
 
@@ -530,13 +531,19 @@ class ReplyForm(forms.Form):
         help_text=_("Internal: it never appears in a published timeline."),
     )
 
-    def __init__(self, *args, interview: InterviewRequest, message: InboundMessage, **kwargs):
+    def __init__(
+        self,
+        *args,
+        interview: InterviewRequest,
+        message: InboundMessage,
+        open_questions: list[InterviewQuestion] | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.fields["note"].initial = message.body[:5000]
         self.question_fields: dict[str, int] = {}
-        open_questions = []
-        if interview.status in statuses.EMAIL_ANSWERABLE:
-            open_questions = interview.questions.exclude(answer__is_final=True).order_by("sort_order", "pk")
+        if open_questions is None:
+            open_questions = open_questions_of(interview)
         for question in open_questions:
             name = f"question_{question.pk}"
             self.fields[name] = forms.CharField(
@@ -564,22 +571,39 @@ class ReplyForm(forms.Form):
         return {pk: self.cleaned_data.get(name, "") for name, pk in self.question_fields.items()}
 
 
+def open_questions_of(interview: InterviewRequest) -> list[InterviewQuestion]:
+    """The questions an email's answers may go into (states.take_answers_from_email decides)."""
+    if interview.status not in statuses.EMAIL_ANSWERABLE:
+        return []
+    return list(interview.questions.exclude(answer__is_final=True).order_by("sort_order", "pk"))
+
+
 def replies_of(interview: InterviewRequest):
     return interview.inbound_messages.filter(kind=InboundKind.REPLY)
 
 
-def reply_dialogs(interview: InterviewRequest, user) -> list[dict]:
-    if not user.has_perm("casestudies.change_interviewrequest"):
+def reply_dialogs(interview: InterviewRequest, user, inbound: list[InboundMessage]) -> list[dict]:
+    """A dialog for each reply among `inbound`, each message given its
+    `reply_dialog`; one query however many replies came."""
+    replies = [message for message in inbound if message.kind == InboundKind.REPLY]
+    if not replies or not user.has_perm("casestudies.change_interviewrequest"):
         return []
-    return [
-        {
+    questions = open_questions_of(interview)
+    dialogs = []
+    for message in replies:
+        message.reply_dialog = {
             "message": message,
             "dialog_id": f"reply-dialog-{message.pk}",
-            "form": ReplyForm(interview=interview, message=message, auto_id=f"reply-{message.pk}-%s"),
+            "form": ReplyForm(
+                interview=interview,
+                message=message,
+                open_questions=questions,
+                auto_id=f"reply-{message.pk}-%s",
+            ),
             "url": reverse("interview_requests:reply", args=[interview.pk, message.pk]),
         }
-        for message in replies_of(interview)
-    ]
+        dialogs.append(message.reply_dialog)
+    return dialogs
 
 
 @require_admin_access
