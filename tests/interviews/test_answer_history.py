@@ -368,3 +368,27 @@ def test_a_reply_of_another_request_is_not_found_under_this_one(client, author):
 
     assert client.post(url, {"use": "note", "note": "x"}).status_code == 404
     assert not interview.events.filter(kind="note").exists()
+
+
+def test_a_user_who_may_only_look_gets_no_dialog_and_cannot_post(client):
+    from django.contrib.auth.models import Group, Permission
+
+    viewer = UserFactory(username="nurlesen")
+    group, _ = Group.objects.get_or_create(name="Readers of requests")
+    group.permissions.add(
+        Permission.objects.get(codename="access_admin"),
+        *Permission.objects.filter(content_type__app_label="casestudies", codename="view_interviewrequest"),
+    )
+    viewer.groups.add(group)
+    interview = InterviewRequestFactory(status=InterviewStatus.SENT, owner=viewer)
+    message = reply(interview)
+    client.force_login(viewer)
+
+    html = client.get(reverse("interview_requests:inspect", args=[interview.pk])).content.decode()
+    url = reverse("interview_requests:reply", args=[interview.pk, message.pk])
+
+    assert "reply-dialog-" not in html
+    refused = client.post(url, {"use": "note", "note": "x"})
+    # Wagtail answers a PermissionDenied in the admin with the dashboard and a message.
+    assert (refused.status_code, refused.headers.get("Location")) == (302, "/admin/")
+    assert not interview.events.filter(kind="note").exists()
