@@ -21,6 +21,7 @@ pytestmark = pytest.mark.django_db
 PAGE_ARGUMENTS = {"page_id", "parent_page_id", "page_to_move_id", "page_pk", "destination_id"}
 # What a plain `pk` names, by the URL's namespace (the first one that matches).
 PK_BY_NAMESPACE = [
+    ("interview_requests:photo_review", "request"),
     ("interview_requests:photo", "photo"),
     ("interview_requests", "request"),
     ("wagtailadmin_pages", "page"),
@@ -110,6 +111,8 @@ def kwargs_for(qualified: str, arguments, case) -> dict | None:
             if kind is None:
                 return None
             kwargs[argument], names_a_target = ids[kind], True
+        elif argument == "photo_pk":
+            kwargs[argument], names_a_target = photo.pk, True
         elif argument == "revision_id":
             kwargs[argument] = revision.pk
         elif argument == "revision_id_a":
