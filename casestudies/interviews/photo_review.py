@@ -176,7 +176,9 @@ def move_photo(request: InterviewRequest, photo_id: int, *, user, by: int) -> In
     return _change(request, photo_id, user=user, action="photo_arranged", change=change)
 
 
-def decide(request: InterviewRequest, photo_id: int, *, user, decision: str, reason: str = "") -> InterviewPhoto:
+def decide(
+    request: InterviewRequest, photo_id: int, *, user, decision: str, reason: str = ""
+) -> InterviewPhoto:
     """One of DECISIONS, as the request page's buttons name them."""
     if decision == ACCEPT:
         return accept_photo(request, photo_id, user=user, reason=reason)

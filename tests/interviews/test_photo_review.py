@@ -30,7 +30,9 @@ HOSTILE = '<script>alert("caption")</script><img src=x onerror=alert(1)>'
 
 def with_photos(owner=None, *captions: str, status=InterviewStatus.SUBMITTED) -> InterviewRequest:
     """A request with one photo per caption (distinct files), in `status`."""
-    interview = InterviewRequestFactory(status=InterviewStatus.IN_PROGRESS, **({"owner": owner} if owner else {}))
+    interview = InterviewRequestFactory(
+        status=InterviewStatus.IN_PROGRESS, **({"owner": owner} if owner else {})
+    )
     for number, caption in enumerate(captions):
         photos.store_photos(
             interview,
@@ -53,7 +55,9 @@ def draft_captions(interview: InterviewRequest) -> list[str]:
 
 def state(interview: InterviewRequest) -> list[tuple]:
     return list(
-        interview.photos.order_by("pk").values_list("review_state", "review_reason", "draft_position", "image")
+        interview.photos.order_by("pk").values_list(
+            "review_state", "review_reason", "draft_position", "image"
+        )
     )
 
 
