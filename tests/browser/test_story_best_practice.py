@@ -99,8 +99,11 @@ def test_a_company_answers_and_the_interview_is_published(
 
     # The author takes the photo into the draft (issue 14: no photo goes in unchosen),
     # then accepts: the answers and the photo become a draft case study.
-    author.page.goto(f"{base}/admin/interview_requests/inspect/{request_id}/#tab-photos")
-    author.page.get_by_role("button", name="Foto annehmen: Das Social-Media-Team in Kiel").click()
+    author.page.goto(f"{base}/admin/interview_requests/inspect/{request_id}/")
+    author.page.get_by_role("tab", name="Fotos").click()
+    author.page.get_by_role(
+        "button", name=re.compile(r"^Foto annehmen\W+Das Social-Media-Team in Kiel$")
+    ).click()
     expect(author.page.locator(".messages")).to_contain_text("als Foto 1 in den Entwurf")
     run_admin_action(author, base, request_id, "Annehmen", "Annehmen")
     screenshot("accepted", author.page)

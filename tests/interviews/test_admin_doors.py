@@ -21,7 +21,6 @@ pytestmark = pytest.mark.django_db
 PAGE_ARGUMENTS = {"page_id", "parent_page_id", "page_to_move_id", "page_pk", "destination_id"}
 # What a plain `pk` names, by the URL's namespace (the first one that matches).
 PK_BY_NAMESPACE = [
-    ("interview_requests:photo_review", "request"),
     ("interview_requests:photo", "photo"),
     ("interview_requests", "request"),
     ("wagtailadmin_pages", "page"),

@@ -201,7 +201,7 @@ def test_a_photo_rejected_with_a_reason_is_shown_to_the_contact_when_changes_are
 
 
 def review_url(interview, photo) -> str:
-    return reverse("interview_requests:photo_review", args=[interview.pk, photo.pk])
+    return reverse("interview_requests:review_photo", args=[interview.pk, photo.pk])
 
 
 def inspect(client, interview) -> str:
@@ -335,3 +335,13 @@ def test_accepting_in_the_admin_takes_only_the_chosen_photos(
     interview.refresh_from_db()
     body = interview.case_study.get_latest_revision_as_object().body
     assert [b.value["caption"] for b in body if b.block_type == "image"] == ["Büro", "Team"]
+
+
+def test_an_author_naming_another_authors_photo_under_their_own_request_gets_404(client, editor):
+    mine = with_photos(editor, "Meins")
+    theirs = with_photos(author_user("andere"), "Fremd")
+    before = state(theirs)
+
+    response = client.post(review_url(mine, theirs.photos.get()), {"decision": "reject", "reason": "x"})
+
+    assert response.status_code == 404 and state(theirs) == before and photo_log(theirs) == []
