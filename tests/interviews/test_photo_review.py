@@ -345,3 +345,20 @@ def test_an_author_naming_another_authors_photo_under_their_own_request_gets_404
     response = client.post(review_url(mine, theirs.photos.get()), {"decision": "reject", "reason": "x"})
 
     assert response.status_code == 404 and state(theirs) == before and photo_log(theirs) == []
+
+
+def test_an_editor_who_works_in_english_reads_the_photos_tab_in_english(client, editor):
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(editor)
+    profile.preferred_language = "en"
+    profile.save()
+    interview = with_photos(editor, "Team", "Logo")
+    photo_review.accept_photo(interview, by_caption(interview)["Team"].pk, user=editor)
+
+    html = inspect(client, interview)
+
+    assert "In the draft as photo 1 of 1." in html and "Reject photo" in html and "Move up" not in html
+    assert "These photos go into the draft, in this order" in html
+    assert "1 of them was not reviewed" in html
+    assert "Foto ablehnen" not in html
