@@ -362,3 +362,17 @@ def test_an_editor_who_works_in_english_reads_the_photos_tab_in_english(client, 
     assert "These photos go into the draft, in this order" in html
     assert "1 of them was not reviewed" in html
     assert "Foto ablehnen" not in html
+
+
+def test_the_decisions_are_in_the_requests_history(client, editor):
+    interview = with_photos(editor, "Team", "Logo")
+    photo = by_caption(interview)
+    # Followed, so that their flash messages are shown there and not on the history page.
+    client.post(review_url(interview, photo["Team"]), {"decision": "accept"}, follow=True)
+    client.post(review_url(interview, photo["Logo"]), {"decision": "reject", "reason": "x"}, follow=True)
+
+    response = client.get(reverse("interview_requests:history", args=[interview.pk]))
+
+    html = response.content.decode()
+    assert response.status_code == 200 and "Foto angenommen" in html and "Foto abgelehnt" in html
+    assert "Es bleibt privat" not in html  # not a leftover flash message
