@@ -16,6 +16,7 @@ from casestudies.interviews.admin import today
 from casestudies.interviews.admin.responsiveness import CompanyViewSetGroup, ResponsivenessPanel
 from casestudies.interviews.admin.views import interview_request_viewset, question_set_viewset
 from casestudies.interviews.inbound.service import LOG_ACTIONS as INBOUND_LOG_ACTIONS
+from casestudies.interviews.photo_review import LOG_ACTIONS as PHOTO_LOG_ACTIONS
 from casestudies.interviews.states import LOG_ACTIONS
 from casestudies.pages import admin as publication_admin
 from casestudies.signoff import today as signoff_today
@@ -40,7 +41,12 @@ def register_question_set_viewset():
 
 @hooks.register("register_log_actions")
 def register_interview_log_actions(actions):
-    for action, (label, message) in {**LOG_ACTIONS, **SIGNOFF_LOG_ACTIONS, **INBOUND_LOG_ACTIONS}.items():
+    for action, (label, message) in {
+        **LOG_ACTIONS,
+        **SIGNOFF_LOG_ACTIONS,
+        **INBOUND_LOG_ACTIONS,
+        **PHOTO_LOG_ACTIONS,
+    }.items():
         actions.register_action(action, label, message)
 
 

@@ -148,7 +148,7 @@ def accepted_draft(demo, editorial_roles, django_capture_on_commit_callbacks):
 
     from django.contrib.auth.models import Group
 
-    from casestudies.interviews import photos
+    from casestudies.interviews import photo_review, photos
     from casestudies.interviews import states as interview_states
     from casestudies.models import Answer, InterviewRequest, InterviewStatus
     from tests.casestudies.factories import make_index
@@ -179,6 +179,9 @@ def accepted_draft(demo, editorial_roles, django_capture_on_commit_callbacks):
         credit="Foto: Nordlicht Geheimwerk",
     )
     interview_states.submit(request)
+    # The editor takes both photos into the draft (interviews.photo_review).
+    for photo in stored:
+        photo_review.accept_photo(request, photo.pk, user=author_a)
     # The image files are copied once the accept commits (no file I/O under its row lock).
     with django_capture_on_commit_callbacks(execute=True):
         interview_states.accept(request, user=author_a)

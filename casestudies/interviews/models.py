@@ -422,6 +422,12 @@ class InterviewPhoto(models.Model):
     review_state = models.CharField(
         _("review"), max_length=20, choices=ReviewState.choices, default=ReviewState.PENDING
     )
+    # The editor's word on the photo (casestudies.interviews.photo_review): a
+    # rejected photo's reason is shown to the contact when changes are requested.
+    review_reason = models.TextField(_("reason"), blank=True, default="")
+    # Its place among the photos that go into the draft (1, 2, ...); empty:
+    # not chosen, and it never becomes an image in the library.
+    draft_position = models.PositiveSmallIntegerField(_("position in the draft"), null=True, blank=True)
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     # SHA-256 of the file as the contact sent it: the same file sent again
     # (a reload, a second try) is recognised and not stored twice.

@@ -45,6 +45,7 @@ from casestudies.interviews.models import (
     InterviewPhoto,
     InterviewRequest,
     ProcessingState,
+    ReviewState,
 )
 
 pillow_heif.register_heif_opener()
@@ -243,7 +244,7 @@ def store_uploads(
     interview_states.reopen_if_late(interview)
     # Counted before anything is decoded, and again under the lock below
     # (there without the files the request already has).
-    _check_count(interview.photos.count(), len(uploads))
+    _check_count(counted_photos(interview), len(uploads))
     cleaned = []
     for position, upload in enumerate(uploads, start=1):
         try:
@@ -264,7 +265,7 @@ def store_uploads(
                 raise PhotoRejected(_("Photos can no longer be added to this interview."))
             # A second tab may have stored the same file meanwhile.
             fresh = {photo.source_hash for photo in _new_to(locked, cleaned)}
-            _check_count(locked.photos.count(), len(fresh))
+            _check_count(counted_photos(locked), len(fresh))
             now = timezone.now()
             photos = []
             for photo, name in zip(cleaned, names, strict=True):
@@ -333,6 +334,12 @@ def _delete_files(names: list[str]) -> None:
             storage.delete(name)
         except Exception:
             logger.exception("Could not remove the unused photo file %s", name)
+
+
+def counted_photos(interview: InterviewRequest) -> int:
+    """The photos that count against the limit: a rejected one does not, so
+    that the contact can send a replacement (interviews.photo_review)."""
+    return interview.photos.exclude(review_state=ReviewState.REJECTED).count()
 
 
 def photos_left(stored: int) -> int:

@@ -49,7 +49,6 @@ from casestudies.interviews.models import (
     InterviewPhoto,
     InterviewQuestion,
     InterviewRequest,
-    ProcessingState,
     ReviewState,
     parse_day_list,
 )
@@ -337,14 +336,12 @@ def request_changes(
 
 
 def accept(request: InterviewRequest, *, user) -> InterviewRequest:
-    """Accept the submission: its photos that were neither sent back nor failed
-    processing are accepted. Turning it into a draft case study is up to the receivers of
-    signals.interview_accepted, called inside this transaction."""
+    """Accept the submission. Turning it into a draft case study is up to the
+    receivers of signals.interview_accepted, called inside this transaction; the
+    photos it takes are the ones the editor chose (interviews.photo_review): no
+    photo is accepted here by default."""
 
     def after(locked: InterviewRequest) -> None:
-        InterviewPhoto.objects.filter(request=locked, review_state=ReviewState.PENDING).exclude(
-            processing_state=ProcessingState.FAILED
-        ).update(review_state=ReviewState.ACCEPTED)
         interview_accepted.send(sender=InterviewRequest, request=locked, user=user)
 
     return _transition(

@@ -6,7 +6,8 @@ contact log and key figures counted from it (casestudies.pages.timeline).
 
 An accepted interview becomes a draft CaseStudyPage (or a new draft revision
 of the case study the request was written for): the interview block with the
-questions and final answers, the accepted photos copied from private storage
+questions and final answers, the photos the editor chose for it
+(interviews.photo_review), in that order, copied from private storage
 into Wagtail's image library with their caption and credit, the company, the
 owner's author profile and the question set's series. The draft then goes
 through the moderation workflow like any page; nothing here publishes.
@@ -30,9 +31,9 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection
 
 from blog.models import Author, Authorship
-from casestudies.interviews import delivery, statuses
+from casestudies.interviews import delivery, photo_review, statuses
 from casestudies.interviews import states as interview_states
-from casestudies.interviews.models import InterviewPhoto, InterviewRequest, InterviewStatus, ReviewState
+from casestudies.interviews.models import InterviewPhoto, InterviewRequest, InterviewStatus
 from casestudies.pages import placeholders, private_images
 from casestudies.pages import timeline as contact_timeline
 from casestudies.pages.models import CaseStudyIndexPage, CaseStudyPage
@@ -202,7 +203,8 @@ def photo_blocks(photos: Iterable[InterviewPhoto], *, user) -> list[tuple[str, d
 def draft_from_accepted_interview(request: InterviewRequest, *, user) -> CaseStudyPage:
     """The draft case study of an accepted interview: new, or a new revision of
     the case study the request was written for."""
-    photos = list(request.photos.filter(review_state=ReviewState.ACCEPTED).order_by("uploaded_at", "pk"))
+    # Only the photos the editor chose, in the editor's order: no other becomes an image.
+    photos = photo_review.draft_photos(request)
     with translation.override(settings.LANGUAGE_CODE):
         body = [interview_block(request), *photo_blocks(photos, user=user)]
         feed_image = photos[0].image if photos else None

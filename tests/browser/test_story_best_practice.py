@@ -1,6 +1,6 @@
 """The best-practice path of the story, in Chromium, as its people take it:
 an author sends questions from the series' question set, the company contact
-answers over two visits and sends a phone photo, the author accepts, an
+answers over two visits and sends a phone photo, the author takes the photo into the draft and accepts, an
 company signs the final text off, an editor approves, and a reader finds the interview with the photo and its
 credit. Screenshots of every step land in test-artifacts/screenshots/."""
 
@@ -97,7 +97,14 @@ def test_a_company_answers_and_the_interview_is_published(
     contact_context.close()
     assert InterviewRequest.objects.get(pk=request_id).status == InterviewStatus.SUBMITTED
 
-    # The author accepts: the answers and the photo become a draft case study.
+    # The author takes the photo into the draft (issue 14: no photo goes in unchosen),
+    # then accepts: the answers and the photo become a draft case study.
+    author.page.goto(f"{base}/admin/interview_requests/inspect/{request_id}/")
+    author.page.get_by_role("tab", name="Fotos").click()
+    author.page.get_by_role(
+        "button", name=re.compile(r"^Foto annehmen\W+Das Social-Media-Team in Kiel$")
+    ).click()
+    expect(author.page.locator(".messages")).to_contain_text("als Foto 1 in den Entwurf")
     run_admin_action(author, base, request_id, "Annehmen", "Annehmen")
     screenshot("accepted", author.page)
     study = InterviewRequest.objects.get(pk=request_id).case_study

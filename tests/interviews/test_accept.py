@@ -12,7 +12,7 @@ from django.urls import reverse
 from PIL import Image
 
 from blog.models import Author
-from casestudies.interviews import photos
+from casestudies.interviews import photo_review, photos
 from casestudies.interviews import states as interview_states
 from casestudies.models import (
     Answer,
@@ -72,6 +72,8 @@ def test_accepting_makes_a_draft_case_study_with_the_interview_and_the_photos(
     team.review_state = ReviewState.CHANGES_REQUESTED
     team.save()
     submit(interview)
+    # Only a photo the editor accepted for the draft goes in (interviews.photo_review).
+    photo_review.accept_photo(interview, portrait.pk, user=interview.owner)
 
     with django_capture_on_commit_callbacks(execute=True):  # the image files are copied after commit
         interview_states.accept(interview, user=interview.owner)
@@ -190,6 +192,7 @@ def test_the_heic_from_a_phone_reaches_the_library_as_a_plain_jpeg(
     sample_image("photos/iphone.heic")
     [photo] = photos.store_photos(interview, [real("photos/iphone.heic")], caption="", credit="Foto: iPhone")
     submit(interview)
+    photo_review.accept_photo(interview, photo.pk, user=interview.owner)
 
     with django_capture_on_commit_callbacks(execute=True):
         interview_states.accept(interview, user=interview.owner)
@@ -210,8 +213,11 @@ def test_an_accept_that_rolls_back_leaves_no_image_file(case_study_index, settin
     from casestudies.pages import drafts
 
     interview = answered(InterviewRequestFactory(), "Ja.", "Nein.")
-    photos.store_photos(interview, [upload("team.jpg", jpeg_bytes())], caption="Team", credit="Foto: Team")
+    [photo] = photos.store_photos(
+        interview, [upload("team.jpg", jpeg_bytes())], caption="Team", credit="Foto: Team"
+    )
     submit(interview)
+    photo_review.accept_photo(interview, photo.pk, user=interview.owner)
 
     def failing_draft(*args, **kwargs):
         raise DatabaseError("the database went away while the draft was written")

@@ -110,6 +110,8 @@ def kwargs_for(qualified: str, arguments, case) -> dict | None:
             if kind is None:
                 return None
             kwargs[argument], names_a_target = ids[kind], True
+        elif argument == "photo_pk":
+            kwargs[argument], names_a_target = photo.pk, True
         elif argument == "revision_id":
             kwargs[argument] = revision.pk
         elif argument == "revision_id_a":

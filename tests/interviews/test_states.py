@@ -201,7 +201,9 @@ def test_request_changes_reopens_picked_answers_and_photos(django_capture_on_com
     assert "/interview/" in mail.outbox[-1].body
 
 
-def test_accept_marks_only_unflagged_photos_accepted(case_study_index):
+def test_accept_leaves_the_photos_as_the_editor_reviewed_them(case_study_index):
+    """Issue 14: no photo is accepted by default any more; one nobody reviewed
+    stays unreviewed (and out of the draft, see test_photo_review)."""
     from .test_photos import jpeg_bytes, upload
 
     interview = InterviewRequestFactory(status=InterviewStatus.IN_PROGRESS)
@@ -219,8 +221,8 @@ def test_accept_marks_only_unflagged_photos_accepted(case_study_index):
 
     good.refresh_from_db()
     flagged.refresh_from_db()
-    assert good.review_state == ReviewState.ACCEPTED
-    assert flagged.review_state == ReviewState.CHANGES_REQUESTED
+    assert good.review_state == ReviewState.PENDING and good.image is None
+    assert flagged.review_state == ReviewState.CHANGES_REQUESTED and flagged.image is None
 
 
 def test_expire_overdue_expires_only_open_requests_past_their_deadline(time_machine):

@@ -51,6 +51,8 @@ def targets(match) -> list[tuple[str, str]]:
             kind = _kind_of_pk(match.namespace, match.url_name or "")
             if kind:
                 found.append((kind, value))
+        elif key == "photo_pk":
+            found.append(("photo", value))
     # The editing-session pings name their object by content type.
     if {"app_label", "model_name", "object_id"} <= match.kwargs.keys():
         kind = {

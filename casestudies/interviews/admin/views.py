@@ -20,6 +20,7 @@ from django.utils import formats, timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 from wagtail.admin.auth import require_admin_access
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import ObjectList
@@ -29,7 +30,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button, HeaderButton
 
 from casestudies.companies import opt_out
-from casestudies.interviews import deadlines, funnel, reminders, statuses
+from casestudies.interviews import deadlines, funnel, photo_review, reminders, statuses
 from casestudies.interviews import states as interview_states
 from casestudies.interviews.admin.dates import EditorDateField
 from casestudies.interviews.admin.listing import DeadlineColumn, FunnelColumn, InterviewRequestFilterSet
@@ -52,6 +53,9 @@ from casestudies.interviews.models import (
     validate_day_list,
 )
 from casestudies.partial_dates import DatePrecision
+from casestudies.refusals import ActionRefused
+
+CHANGE_PERMISSION = "casestudies.change_interviewrequest"
 
 
 class VisibleOnly:
@@ -279,10 +283,15 @@ class InspectView(VisibleOnly, generic.InspectView):
         ]
         log_allowed = any(name == "log" for name, _action in self.actions)
         inbound = list(interview.inbound_messages.all())
+        curation = photo_review.curation(interview)
         context.update(
             details,
             questions=questions_with_history(interview),
-            photos=interview.photos.all(),
+            # The photos chosen for the draft first, in their order (interviews.photo_review).
+            photos=curation.photos,
+            photo_curation=curation,
+            can_review_photos=photo_review.under_review(interview)
+            and self.request.user.has_perm(CHANGE_PERMISSION),
             events=interview.events.select_related("recorded_by").order_by("-occurred_at", "-pk"),
             emails=emails,
             sign_offs=interview.sign_offs.select_related("page", "overridden_by"),
@@ -660,10 +669,23 @@ def reply_view(request, pk: int, message: int):
 
 
 class Action:
-    def __init__(self, label, run, *, target=None, allowed_in=None, form_class=None, done="", condition=None):
+    def __init__(
+        self,
+        label,
+        run,
+        *,
+        target=None,
+        allowed_in=None,
+        form_class=None,
+        done="",
+        condition=None,
+        notice_template="",
+    ):
         self.label, self.run, self.target = label, run, target
         self.allowed_in, self.form_class, self.done = allowed_in, form_class, done
         self.condition = condition
+        # What the dialog says before the action (the accept dialog: which photos go in).
+        self.notice_template = notice_template
 
     def is_allowed(self, interview: InterviewRequest) -> bool:
         if self.condition is not None and not self.condition(interview):
@@ -722,6 +744,7 @@ ACTIONS: dict[str, Action] = {
         lambda interview, user, data: interview_states.accept(interview, user=user),
         target=InterviewStatus.ACCEPTED,
         done=_("Accepted. The answers are in a draft case study, ready to edit and submit for review."),
+        notice_template="casestudies/admin/_accept_photos.html",
     ),
     "reminders": Action(
         _("Change reminders"),
@@ -769,7 +792,7 @@ def add_action(name: str, action: Action, *, before: str) -> None:
 def action_view(request, pk: int, action: str):
     if action not in ACTIONS:
         raise Http404
-    if not request.user.has_perm("casestudies.change_interviewrequest"):
+    if not request.user.has_perm(CHANGE_PERMISSION):
         raise PermissionDenied
     interview = get_object_or_404(visible_requests(request.user), pk=pk)
     spec = ACTIONS[action]
@@ -796,8 +819,47 @@ def action_view(request, pk: int, action: str):
             "inspect_url": inspect_url,
             "page_title": spec.label,
             "header_title": str(interview),
+            "photo_curation": photo_review.curation(interview) if spec.notice_template else None,
         },
     )
+
+
+class PhotoReviewForm(forms.Form):
+    decision = forms.ChoiceField(choices=[(decision, decision) for decision in photo_review.DECISIONS])
+    reason = forms.CharField(required=False, max_length=photo_review.REASON_MAX_LENGTH)
+
+
+PHOTO_DONE = {
+    photo_review.ACCEPT: _("Photo accepted. It goes into the draft as photo %(position)s."),
+    photo_review.REJECT: _("Photo rejected. It stays private and does not go into the draft."),
+    photo_review.INCLUDE: _("The photo goes into the draft as photo %(position)s."),
+    photo_review.LEAVE_OUT: _("The photo stays out of the draft."),
+    photo_review.UP: _("The photo is now photo %(position)s of the draft."),
+    photo_review.DOWN: _("The photo is now photo %(position)s of the draft."),
+}
+
+
+@require_admin_access
+@require_POST
+def photo_review_view(request, pk: int, photo_pk: int):
+    """Accept, reject or place one photo of a request under review; the rules
+    are casestudies.interviews.photo_review's, this only reads the form."""
+    if not request.user.has_perm(CHANGE_PERMISSION):
+        raise PermissionDenied
+    interview = get_object_or_404(visible_requests(request.user), pk=pk)
+    form = PhotoReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    else:
+        decision = form.cleaned_data["decision"]
+        try:
+            photo = photo_review.decide(interview, photo_pk, user=request.user, **form.cleaned_data)
+        except ActionRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            done = str(PHOTO_DONE[decision])
+            messages.success(request, done % {"position": photo.draft_position} if "%(" in done else done)
+    return redirect(reverse("interview_requests:inspect", args=[interview.pk]) + "#tab-photos")
 
 
 @require_admin_access
@@ -855,6 +917,8 @@ class InterviewRequestViewSet(ModelViewSet):
             path("action/<int:pk>/<slug:action>/", action_view, name="action"),
             path("reply/<int:pk>/<int:message>/", reply_view, name="reply"),
             path("photo/<int:pk>/", photo_view, name="photo"),
+            # Not named photo_*: the guard reads a `pk` under photo_* as a photo's (admin/guard.py).
+            path("review-photo/<int:pk>/<int:photo_pk>/", photo_review_view, name="review_photo"),
             path("photo/<int:pk>/thumbnail/", photo_view, {"thumbnail": True}, name="photo_thumbnail"),
         ]
 

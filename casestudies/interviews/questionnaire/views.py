@@ -274,7 +274,9 @@ def _page(request, interview, form, *, status=200, message="", upload_form=None)
         "message": message,
         "upload_form": upload_form or PhotoUploadForm(),
         "photos": stored_photos,
-        "photos_left": photos.photos_left(len(stored_photos)),
+        "photos_left": photos.photos_left(photos.counted_photos(interview)),
+        # A rejected photo's reason reaches the contact once changes are asked for.
+        "show_photo_reviews": interview.status in statuses.EDITABLE,
     }
     return render(request, "casestudies/interview/questionnaire.html", context, status=status)
 
