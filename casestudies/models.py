@@ -6,6 +6,7 @@ Code imports a model from its own module, never from here."""
 from casestudies.companies.models import Company, CompanyContact, Industry, Language
 from casestudies.interviews.models import (
     Answer,
+    CalendarFeed,
     Channel,
     ContactEvent,
     Direction,
@@ -29,6 +30,7 @@ from casestudies.signoff.models import SignOff, SignOffStatus
 from casestudies.signoff.task import CompanySignOffTask
 
 __all__ = [
+    "CalendarFeed",
     "Answer",
     "CaseStudyIndexPage",
     "CaseStudyPage",
