@@ -86,7 +86,7 @@ def _calendar(user, first: datetime.date, last: datetime.date):
             gettext("Company sign-off deadline"),
             sign_off.request.company.name,
             url,
-            f"signoff-{sign_off.pk}-{sign_off.deadline.isoformat()}",
+            f"signoff-{sign_off.pk}",
         )
 
 

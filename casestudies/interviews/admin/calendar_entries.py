@@ -71,7 +71,7 @@ def _deadlines(user, first: datetime.date, last: datetime.date) -> Iterable[Entr
             gettext("Request deadline"),
             request.company.name,
             request_url(request.pk),
-            f"deadline-{request.pk}-{request.deadline.isoformat()}",
+            f"deadline-{request.pk}",
         )
 
 
@@ -83,7 +83,7 @@ def _notice_windows(user, first: datetime.date, last: datetime.date) -> Iterable
             gettext("Last-notice reply window ends"),
             request.company.name,
             request_url(request.pk),
-            f"notice-{request.pk}-{request.notice_reply_until.isoformat()}",
+            f"notice-{request.pk}",
         )
 
 
