@@ -62,6 +62,18 @@ def month_of(day: datetime.date) -> str:
     return f"{CALENDAR}?month={day:%Y-%m}"
 
 
+def case_study_index():
+    from wagtail.models import Page
+
+    from blog.models import HomePage
+    from tests.casestudies.factories import make_index
+
+    home = HomePage.objects.first() or Page.get_first_root_node().add_child(
+        instance=HomePage(title="Start", slug="start")
+    )
+    return make_index(home)
+
+
 def cell(html: str, day: datetime.date) -> str:
     """The table cell of `day` in the month view."""
     match = re.search(rf'<td [^>]*data-day="{day:%Y-%m-%d}".*?</td>', html, re.S)
@@ -142,15 +154,9 @@ def test_the_forecast_leaves_out_what_the_reminder_job_would_skip():
 
 
 def test_sign_offs_and_last_notice_windows_link_to_their_pages(client, author):
-    from wagtail.models import Page
+    from tests.casestudies.factories import make_case_study
 
-    from blog.models import HomePage
-    from tests.casestudies.factories import make_case_study, make_index
-
-    home = HomePage.objects.first() or Page.get_first_root_node().add_child(
-        instance=HomePage(title="Start", slug="start")
-    )
-    page = make_case_study(make_index(home), live=False, title="Freigabe-Fall")
+    page = make_case_study(case_study_index(), live=False, title="Freigabe-Fall")
     accepted = InterviewRequestFactory(
         owner=author, status=InterviewStatus.ACCEPTED, contact__company__name="Freigabe AG", case_study=page
     )
@@ -174,15 +180,9 @@ def test_sign_offs_and_last_notice_windows_link_to_their_pages(client, author):
 
 
 def test_scheduled_publications_only_of_pages_the_user_may_edit(client, django_user_model):
-    from wagtail.models import Page
+    from tests.casestudies.factories import make_case_study
 
-    from blog.models import HomePage
-    from tests.casestudies.factories import make_case_study, make_index
-
-    home = HomePage.objects.first() or Page.get_first_root_node().add_child(
-        instance=HomePage(title="Start", slug="start")
-    )
-    page = make_case_study(make_index(home), live=False, title="Geplant <b>fett</b>")
+    page = make_case_study(case_study_index(), live=False, title="Geplant <b>fett</b>")
     go_live = timezone.now() + days(3)
     page.save_revision(approved_go_live_at=go_live)
 
@@ -222,6 +222,29 @@ def test_the_query_count_does_not_grow_with_the_data(client, page):
     few = count()
     add(12)
     assert count() == few
+
+
+def test_scheduled_publications_cost_the_same_however_many(client, django_user_model):
+    from tests.casestudies.factories import make_case_study
+
+    index = case_study_index()
+    client.force_login(django_user_model.objects.create_superuser("chefin", "chefin@casebook.test", "x"))
+
+    def schedule(n):
+        for i in range(n):
+            page = make_case_study(index, live=False, title=f"Geplant {n}-{i}")
+            page.save_revision(approved_go_live_at=timezone.now() + days(1 + i % 5))
+
+    def count():
+        client.get(CALENDAR)
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(CALENDAR).content.decode()
+        return len(queries), html.split("data-calendar-next", 1)[1].count("Geplante Veröffentlichung:")
+
+    schedule(1)
+    few, shown = count()
+    schedule(6)
+    assert count() == (few, shown + 6)
 
 
 # The feed --------------------------------------------------------------------

@@ -84,6 +84,9 @@ def feed_for(user) -> bytes:
     cal.add("version", "2.0")
     cal.add("x-wr-calname", gettext("Casebook editorial calendar"))
     cal.add("x-wr-timezone", settings.TIME_ZONE)
+    # Ask calendar apps to fetch it hourly: a moved deadline or a revoked right shows soon.
+    cal.add("refresh-interval", datetime.timedelta(hours=1), parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", "PT1H")
     for entry in entries_for(user, today - BEHIND, today + AHEAD):
         cal.add_component(_event(entry))
     # The VTIMEZONE of Europe/Berlin for the timed events' TZID.
