@@ -31,6 +31,13 @@ class CaseStudiesConfig(AppConfig):
         email_due.connect(emails.on_email_due, dispatch_uid="casestudies-outbox")
         contact_opted_out.connect(contact_log.on_opted_out, dispatch_uid="casestudies-opted-out")
         contact_opted_in.connect(contact_log.on_opted_in, dispatch_uid="casestudies-opted-in")
+        # The editorial calendar's dates kept above the interviews.
+        from casestudies.interviews.admin import calendar_entries
+        from casestudies.pages import calendar as page_calendar
+        from casestudies.signoff import today as signoff_today
+
+        calendar_entries.add_source(signoff_today.SIGN_OFF_DEADLINES)
+        calendar_entries.add_source(page_calendar.SCHEDULED_PUBLICATIONS)
         # Who may refuse publication, in the order their reasons are shown.
         guards.register(last_notice.refusal)
         guards.register(signoffs.publication_refusal, direct=signoffs.direct_publish_refusal)

@@ -8,6 +8,7 @@ from casestudies.interviews.models import (
     Answer,
     AnswerRevision,
     AnswerSource,
+    CalendarFeed,
     ChangeRequest,
     Channel,
     ContactEvent,
@@ -32,6 +33,7 @@ from casestudies.signoff.models import SignOff, SignOffStatus
 from casestudies.signoff.task import CompanySignOffTask
 
 __all__ = [
+    "CalendarFeed",
     "Answer",
     "AnswerRevision",
     "AnswerSource",

@@ -6,13 +6,16 @@ publishing that stay shut for a failure case study before its last notice
 
 from django.contrib import messages
 from django.templatetags.static import static
+from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.models import TaskState, WorkflowState
 from wagtail.snippets.models import register_snippet
 
+from casestudies.interviews.admin import calendar_views, today
 from casestudies.interviews.admin import guard as interview_guard
-from casestudies.interviews.admin import today
 from casestudies.interviews.admin.responsiveness import CompanyViewSetGroup, ResponsivenessPanel
 from casestudies.interviews.admin.views import interview_request_viewset, question_set_viewset
 from casestudies.interviews.inbound.service import LOG_ACTIONS as INBOUND_LOG_ACTIONS
@@ -64,6 +67,23 @@ today.add_section(signoff_today.SIGN_OFFS_ENDING, before="reminder_failed")
 @hooks.register("construct_homepage_panels")
 def add_today_panel(request, panels):
     panels.append(today.TodayPanel())
+
+
+# Issue 14: the editorial calendar (its sources are added in apps.py, so that
+# the feed, outside the admin, finds them too).
+@hooks.register("register_admin_urls")
+def register_calendar_urls():
+    return [
+        path("calendar/", calendar_views.calendar_view, name="casestudies_calendar"),
+        path("calendar/feed/", calendar_views.feed_address, name="casestudies_calendar_feed"),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_calendar_menu_item():
+    return MenuItem(
+        _("Calendar"), reverse("casestudies_calendar"), name="calendar", icon_name="date", order=252
+    )
 
 
 @hooks.register("insert_global_admin_css")

@@ -13,6 +13,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from blog.api import api_router
 from blog.sitemaps import SITEMAPS
 from blog.views import sitemap
+from casestudies.interviews.admin import calendar_views
 from casestudies.interviews.admin import reports as interview_reports
 from casestudies.pages import private_images
 from casestudies.pages.sitemaps import CompanySitemap
@@ -31,6 +32,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     # Interview photos of the image library: to editors who may see them, to readers once live.
     path("images/private/<path:path>", private_images.serve, name="private_image"),
+    # An editor's calendar app fetches the editorial calendar here: the secret address is the key.
+    path("calendar/<str:token>.ics", calendar_views.feed, name="calendar_feed"),
     path("api/v2/", api_router.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAP_SECTIONS}, name="sitemap"),
     path("i18n/setlang/", set_language, name="set_language"),

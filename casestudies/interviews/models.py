@@ -656,3 +656,25 @@ class InboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.subject}"[:120]
+
+
+class CalendarFeed(models.Model):
+    """An admin user's secret iCalendar address (the editorial calendar's feed,
+    casestudies.interviews.admin.calendar_feed). Only the SHA-256 hash of its
+    token is kept; a new one replaces it, deleting the row revokes it."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="casebook_calendar_feed",
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return f"calendar feed of user {self.user_id}"

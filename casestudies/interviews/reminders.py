@@ -334,3 +334,58 @@ def schedule(interview: InterviewRequest) -> list[ScheduleEntry]:
     re-plans the before-slot and the after-slots it now covers."""
     records = {row.slot: row for row in interview.reminder_slots.all()}
     return [_entry(interview, slot, records.get(slot.name)) for slot in plan(interview)]
+
+
+# For the editorial calendar: the reminders that will really go -------------------
+
+
+def will_remind(interview: InterviewRequest) -> bool:
+    """Whether reminders still go to this request at all: what `candidates` and
+    `send_reminder` ask of the request and its contact (contact selected)."""
+    contact = interview.contact
+    return (
+        interview.status in UNANSWERED
+        and interview.sent_at is not None
+        and interview.replied_by_email_at is None
+        and bool(contact.email)
+        and contact.opted_out_at is None
+        and not contact.email_undeliverable
+    )
+
+
+def forecast(interview: InterviewRequest, now: datetime.datetime | None = None) -> list[Slot]:
+    """The planned reminders that will be sent, each at the time it goes: the
+    schedule's "planned" slots, those waiting out an out-of-office notice moved
+    to the day after it, without those the two-day gap (MIN_GAP) or a later
+    slot due at the same time would skip. Reads the prefetched reminder_slots."""
+    now = now or timezone.now()
+    if not will_remind(interview) or interview.deadline < timezone.localdate(now):
+        return []
+    zone = timezone.get_current_timezone()
+    back = None
+    if interview.away_until is not None:
+        back = datetime.datetime.combine(
+            interview.away_until + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
+        )
+    going: list[Slot] = []
+    for entry in schedule(interview):
+        if entry.state != "planned":
+            continue
+        slot = entry.slot
+        due_at = max(slot.due_at, now)
+        if back is not None and due_at < back:
+            due_at = back
+        if timezone.localdate(due_at) > interview.deadline:
+            continue
+        going.append(Slot(slot.name, due_at, slot.days, slot.before_deadline))
+    sent: list[Slot] = []
+    last = interview.last_contacted_at if interview.last_contacted_at != interview.sent_at else None
+    for index, slot in enumerate(going):
+        later = going[index + 1] if index + 1 < len(going) else None
+        if later is not None and later.due_at <= slot.due_at:
+            continue  # superseded: due together with a later one
+        if last is not None and slot.due_at < last + MIN_GAP:
+            continue
+        sent.append(slot)
+        last = slot.due_at
+    return sent

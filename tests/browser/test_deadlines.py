@@ -1,5 +1,6 @@
 """Issue 14, in Chromium: a deadline typed wrong is refused with the form
-kept (the date picker no longer turns it into today), and a sent request's
+kept (the date picker no longer turns it into today, nor covers the
+"Erstellen" button once the editor types), and a sent request's
 deadline is extended from its page, with an email that says the new date."""
 
 from __future__ import annotations
@@ -50,10 +51,20 @@ def test_a_wrong_deadline_is_refused_and_a_sent_one_extended(
     assert not InterviewRequest.objects.exists()
 
     first = datetime.date.today() + datetime.timedelta(days=10)
-    page.locator("#id_deadline").fill(f"{first:%Y-%m-%d}")  # ISO, as typed
-    page.locator("#id_intro").click()
-    expect(page.locator(".xdsoft_datetimepicker")).to_be_hidden()
-    page.get_by_role("button", name="Erstellen").click()
+    page.locator("#id_deadline").click()  # the picker opens...
+    expect(page.locator(".xdsoft_datetimepicker:visible")).to_have_count(1)
+    page.locator("#id_deadline").fill("")
+    page.locator("#id_deadline").press_sequentially(f"{first:%Y-%m-%d}")  # ISO, as typed
+    # ...and closes once the editor types: it no longer covers "Erstellen".
+    expect(page.locator(".xdsoft_datetimepicker:visible")).to_have_count(0)
+    create = page.get_by_role("button", name="Erstellen")
+    assert create.evaluate(
+        "(button) => { const box = button.getBoundingClientRect();"
+        " const hit = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);"
+        " return button === hit || button.contains(hit); }"
+    ), "something covers the Erstellen button"
+    screenshot("typed-deadline-button-free", page)
+    create.click()
     expect(page).to_have_url(re.compile(r"/admin/interview_requests/inspect/\d+/$"))
     request_id = int(re.search(r"/inspect/(\d+)/", page.url).group(1))
     assert InterviewRequest.objects.get(pk=request_id).deadline == first

@@ -18,8 +18,16 @@ INPUT_FORMATS = ["%d.%m.%Y", "%d.%m.%y", "%d. %m. %Y", "%Y-%m-%d"]
 
 
 class EditorDateInput(AdminDateInput):
+    def __init__(self, attrs=None, format=None):
+        # editor_date.js closes the picker once the editor types (it covered the form's buttons).
+        super().__init__(attrs={"data-editor-date": "", **(attrs or {})}, format=format)
+
     def get_config(self):
         return {**super().get_config(), "validateOnBlur": False}
+
+    @property
+    def media(self):
+        return super().media + forms.Media(js=["casestudies/js/editor_date.js"])
 
 
 class EditorDateField(forms.DateField):

@@ -75,19 +75,30 @@ def _waiting_for_review(today: datetime.date) -> Q:
     return Q(status=S.SUBMITTED)
 
 
-def _deadline_this_week(today: datetime.date) -> Q:
-    return Q(status__in=AWAITING_CONTACT, deadline__gte=today, deadline__lte=today + WEEK)
+def deadlines_between(first: datetime.date, last: datetime.date) -> Q:
+    """Requests still waiting for the contact whose deadline falls in first..last
+    (this panel's week, and the editorial calendar's days)."""
+    return Q(status__in=AWAITING_CONTACT, deadline__gte=first, deadline__lte=last)
 
 
-def _notice_window_ending(today: datetime.date) -> Q:
-    # Only a notice that still counts: one sent after the status last changed
-    # (casestudies.interviews.statuses.notice_counts).
+def notice_windows_between(first: datetime.date, last: datetime.date) -> Q:
+    """Requests whose last-notice reply window ends in first..last. Only a
+    notice that still counts: one sent after the status last changed
+    (casestudies.interviews.statuses.notice_counts)."""
     return Q(
         status__in=SILENT,
         notice_sent_at__gte=F("status_changed_at"),
-        notice_reply_until__gte=today,
-        notice_reply_until__lte=today + WEEK,
+        notice_reply_until__gte=first,
+        notice_reply_until__lte=last,
     )
+
+
+def _deadline_this_week(today: datetime.date) -> Q:
+    return deadlines_between(today, today + WEEK)
+
+
+def _notice_window_ending(today: datetime.date) -> Q:
+    return notice_windows_between(today, today + WEEK)
 
 
 def _reminder_failed(today: datetime.date) -> Q:
