@@ -262,11 +262,11 @@ def test_each_later_email_names_the_earlier_ones_and_a_reply_to_the_last_notice_
     assert interview.deadline >= timezone.localdate() + datetime.timedelta(days=interview_states.REOPEN_DAYS)
     assert ContactEvent.objects.filter(request=interview, kind="reply").count() == 1
     assert ContactEvent.objects.filter(
-        request=interview, kind="state_change", summary__contains="by email after the deadline"
+        request=interview, kind="state_change", summary__contains="per E-Mail geantwortet"
     ).exists()
     # The owner hears of it once, in their language, told that the request is open again.
     [told] = OutgoingEmail.objects.filter(to=interview.owner.email, key__contains="owner-inbound")
-    assert "reopens it, with a new deadline" in told.text or "wieder offen" in told.text, told.text
+    assert "reopens it, with a new deadline" in told.text or "öffnet sie wieder" in told.text, told.text
     assert not OutgoingEmail.objects.filter(key__contains="owner_reopened").exists()
 
     # An answer is not silence: no failure story from it.

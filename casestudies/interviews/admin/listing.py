@@ -1,6 +1,8 @@
 """The interview-request listing in the admin: its filters (status, company,
 owner, deadline due or over, needs action) and its columns: the step
-indicator showing how far each request got, and the deadline in days."""
+indicator showing how far each request got, the status (flagged "nicht
+zustellbar" while the contact's address bounced for good), and the deadline
+in days."""
 
 from __future__ import annotations
 
@@ -107,4 +109,20 @@ class DeadlineColumn(Column):
         context = super().get_cell_context_data(instance, parent_context)
         if instance.status in (*AWAITING_CONTACT, S.EXPIRED):
             context["in_days"] = due_today.days_label(instance.deadline, timezone.localdate())
+        return context
+
+
+class StatusColumn(Column):
+    """The status, and a "Not deliverable" tag while the contact's current
+    address bounced for good (the "needs action" filter finds these)."""
+
+    cell_template_name = "casestudies/admin/status_cell.html"
+
+    def __init__(self):
+        super().__init__("status", label=_("status"), accessor="get_status_display", sort_key="status")
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        # The listing's queryset selects the contact with the request: no query per row.
+        context["undeliverable"] = instance.contact.email_undeliverable
         return context
