@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 
 import django_filters
+from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +34,8 @@ class DeadlineFilter(django_filters.ChoiceFilter):
                 ("over", _("passed without answers")),
             ],
             empty_label=_("any"),
+            # Radio buttons, as Wagtail's own choice filters in the filter drilldown.
+            widget=forms.RadioSelect,
             **kwargs,
         )
 
@@ -58,7 +61,9 @@ class NeedsActionFilter(django_filters.ChoiceFilter):
     """What the dashboard's "What needs me today" lists: all of it or one section."""
 
     def __init__(self, **kwargs):
-        super().__init__(choices=_needs_action_choices, empty_label=_("all requests"), **kwargs)
+        super().__init__(
+            choices=_needs_action_choices, empty_label=_("all requests"), widget=forms.RadioSelect, **kwargs
+        )
 
     def filter(self, queryset: QuerySet, value: str) -> QuerySet:
         if not value:
