@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext
 
 from casestudies import rows
@@ -40,6 +40,7 @@ from casestudies.interviews.models import (
     ContactEvent,
     Direction,
     EventKind,
+    InboundMessage,
     InterviewRequest,
     InterviewStatus,
 )
@@ -167,6 +168,54 @@ def submit_as_shown(interview: InterviewRequest, shown: dict[int, str]) -> None:
         if differ:
             raise AnswersChangedElsewhere(differ)
         interview_states.submit(interview)
+
+
+def enter_from_email(
+    interview: InterviewRequest,
+    texts: dict[int, str],
+    *,
+    user,
+    message: InboundMessage,
+    note: str = "",
+    submit: bool = False,
+) -> int:
+    """An editor turns a reply by email into answers (question id -> text;
+    empty ones are left alone) and/or an internal note on the contact log;
+    with `submit`, the answers are submitted on the contact's behalf (the
+    contact's confirmation email shows them what was entered). Returns how
+    many answers changed. Raises ActionRefused unless the request waits for
+    answers."""
+    texts = {question_id: text.strip() for question_id, text in texts.items() if text.strip()}
+    with transaction.atomic():
+        locked = interview_states.lock(interview)
+        if locked.status not in statuses.AWAITING_CONTACT:
+            raise interview_states.ActionRefused(
+                gettext("Answers can only be entered while the request waits for them.")
+            )
+        if locked.status == InterviewStatus.SENT and (texts or submit):
+            interview_states.answering_by_email(locked, user=user)
+        try:
+            changed = save_answers(locked, texts) if texts else 0
+        except AnswersLocked as locked_answers:
+            raise interview_states.ActionRefused(
+                gettext("One of these answers is final already; ask for changes first.")
+            ) from locked_answers
+        received = formats.date_format(timezone.localtime(message.received_at), "SHORT_DATETIME_FORMAT")
+        if note.strip() or changed:
+            contact_log.record(
+                request=locked,
+                channel=Channel.EMAIL,
+                direction=Direction.IN,
+                kind=EventKind.NOTE,
+                user=user,
+                internal=True,
+                summary=note.strip()
+                or gettext("Answers taken from the reply by email of %(date)s.") % {"date": received},
+            )
+        if submit:
+            interview_states.submit(locked)
+    interview.refresh_from_db()
+    return changed
 
 
 def _log_saved(interview: InterviewRequest) -> None:

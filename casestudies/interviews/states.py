@@ -1,6 +1,7 @@
 """The one place that changes an interview request's status.
 
     draft -> sent -> opened -> in_progress -> submitted -> accepted -> published
+             sent ------------> in_progress   (an editor enters answers given by email)
                                               submitted -> changes_requested -> in_progress
     sent | opened | in_progress -> declined | expired
     declined | expired          -> in_progress   (a late answer reopens it)
@@ -62,7 +63,8 @@ from casestudies.refusals import ActionRefused
 
 ALLOWED: dict[str, frozenset[str]] = {
     S.DRAFT: frozenset({S.SENT, S.WITHDRAWN}),
-    S.SENT: frozenset({S.OPENED, S.DECLINED, S.EXPIRED, S.WITHDRAWN}),
+    # sent -> in_progress: an editor enters answers the contact gave by email.
+    S.SENT: frozenset({S.OPENED, S.IN_PROGRESS, S.DECLINED, S.EXPIRED, S.WITHDRAWN}),
     S.OPENED: frozenset({S.IN_PROGRESS, S.DECLINED, S.EXPIRED, S.WITHDRAWN}),
     S.IN_PROGRESS: frozenset({S.SUBMITTED, S.DECLINED, S.EXPIRED, S.WITHDRAWN}),
     S.SUBMITTED: frozenset({S.ACCEPTED, S.CHANGES_REQUESTED, S.WITHDRAWN}),
@@ -705,6 +707,23 @@ def mark_notice_opened(request: InterviewRequest) -> bool:
             summary=gettext("Questionnaire opened through the last notice's link"),
         )
     return True
+
+
+def answering_by_email(request: InterviewRequest, *, user) -> InterviewRequest:
+    """An editor enters answers the contact gave by email (interviews.answers.enter_from_email)."""
+    return _transition(
+        request,
+        S.IN_PROGRESS,
+        user=user,
+        event={
+            "channel": Channel.EMAIL,
+            "direction": Direction.IN,
+            "kind": EventKind.STATE_CHANGE,
+            "who": name_of(user),
+            "internal": True,
+            "summary": gettext("Answers from the contact's email entered"),
+        },
+    )
 
 
 def start_answering(request: InterviewRequest) -> InterviewRequest:

@@ -28,7 +28,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button, HeaderButton
 
 from casestudies.companies import opt_out
-from casestudies.interviews import deadlines, funnel, reminders, statuses
+from casestudies.interviews import answers, deadlines, funnel, reminders, statuses
 from casestudies.interviews import states as interview_states
 from casestudies.interviews.admin.dates import EditorDateField
 from casestudies.interviews.admin.listing import (
@@ -43,6 +43,8 @@ from casestudies.interviews.models import (
     Channel,
     Direction,
     EventKind,
+    InboundKind,
+    InboundMessage,
     InterviewPhoto,
     InterviewQuestion,
     InterviewRequest,
@@ -178,7 +180,8 @@ NEXT_ACTIONS: dict[str, tuple[str, ...]] = {
     InterviewStatus.EXPIRED: ("notice", "failure_draft"),
     InterviewStatus.DECLINED: ("notice", "failure_draft"),
 }
-NEXT_ACTION_OTHERWISE = ("log",)
+# A reply by email waiting to be entered comes before logging anything else.
+NEXT_ACTION_OTHERWISE = ("from_email", "log")
 # Actions about the deadline, offered beside it in the side panel too (issue
 # 14 registers the extension under one of these names).
 DEADLINE_ACTIONS = ("extend", "extend_deadline")
@@ -482,6 +485,63 @@ class WithdrawForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
+class AnswersFromEmailForm(forms.Form):
+    """A reply by email turned into answers (one field per question still
+    open) and/or an internal note; the whole message is on the Emails tab."""
+
+    message = forms.ModelChoiceField(label=_("reply by email"), queryset=InboundMessage.objects.none())
+    note = forms.CharField(
+        label=_("note (internal)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the reply says beyond the answers: a question, a request to call."),
+    )
+    submit = forms.BooleanField(
+        label=_("submit the answers on the contact's behalf"),
+        required=False,
+        help_text=_("Only when the reply answers everything: the contact is emailed what was entered."),
+    )
+
+    def __init__(self, *args, interview: InterviewRequest, **kwargs):
+        super().__init__(*args, **kwargs)
+        replies = interview.inbound_messages.filter(kind=InboundKind.REPLY).order_by("-received_at", "-pk")
+        self.fields["message"].queryset = replies
+        self.fields["message"].initial = replies.values_list("pk", flat=True).first()
+        self.fields["message"].label_from_instance = lambda message: (
+            f"{formats.date_format(timezone.localtime(message.received_at), 'SHORT_DATETIME_FORMAT')}: "
+            f"{message.subject}"
+        )
+        self.questions = list(
+            interview.questions.exclude(answer__is_final=True)
+            .select_related("answer")
+            .order_by("sort_order", "pk")
+        )
+        for question in self.questions:
+            answer = getattr(question, "answer", None)
+            self.fields[f"question_{question.pk}"] = forms.CharField(
+                label=question.text,
+                required=False,
+                initial=answer.text if answer else "",
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        texts = {q.pk: cleaned.get(f"question_{q.pk}", "") for q in self.questions}
+        if not any(text.strip() for text in texts.values()) and not cleaned.get("note", "").strip():
+            raise forms.ValidationError(_("Enter at least one answer or a note."))
+        return {
+            "texts": texts,
+            "message": cleaned.get("message"),
+            "note": cleaned.get("note", ""),
+            "submit": cleaned.get("submit", False),
+        }
+
+
+def has_reply_by_email(interview: InterviewRequest) -> bool:
+    return interview.inbound_messages.filter(kind=InboundKind.REPLY).exists()
+
+
 class Action:
     def __init__(self, label, run, *, target=None, allowed_in=None, form_class=None, done="", condition=None):
         self.label, self.run, self.target = label, run, target
@@ -532,6 +592,14 @@ ACTIONS: dict[str, Action] = {
         lambda interview, user, data: interview_states.log_contact(interview, user=user, **data),
         form_class=LogContactForm,
         done=_("Logged."),
+    ),
+    "from_email": Action(
+        _("Turn a reply by email into answers"),
+        lambda interview, user, data: answers.enter_from_email(interview, user=user, **data),
+        allowed_in=statuses.AWAITING_CONTACT,
+        condition=has_reply_by_email,
+        form_class=AnswersFromEmailForm,
+        done=_("Entered. The answers are on the Answers tab."),
     ),
     "request_changes": Action(
         _("Request changes"),
