@@ -49,6 +49,16 @@ def submitted(owner, company="Antwort GmbH"):
     )
 
 
+def waiting(owner, company: str):
+    """Sent, with a month to go: nothing due."""
+    return InterviewRequestFactory(
+        owner=owner,
+        status=InterviewStatus.SENT,
+        contact__company__name=company,
+        deadline=today() + datetime.timedelta(days=30),
+    )
+
+
 def test_an_author_sees_what_is_due_on_their_own_requests_with_links(client, author):
     review = submitted(author, "Antwort GmbH")
     due = InterviewRequestFactory(
@@ -115,12 +125,7 @@ def test_a_last_notice_window_ending_this_week_is_due(client, author):
 
 def test_the_listing_filters_what_needs_action(client, author):
     review = submitted(author, "Antwort GmbH")
-    calm = InterviewRequestFactory(
-        owner=author,
-        status=InterviewStatus.SENT,
-        contact__company__name="Ruhig AG",
-        deadline=today() + datetime.timedelta(days=30),
-    )
+    calm = waiting(author, "Ruhig AG")
     index = reverse("interview_requests:index")
 
     needs = client.get(index, {"needs_action": "any"}).content.decode()
@@ -188,22 +193,12 @@ def listing_row(html: str, interview) -> str:
 
 
 def test_a_request_whose_contact_address_bounced_is_flagged_not_deliverable_and_needs_action(client, author):
-    bounced = InterviewRequestFactory(
-        owner=author,
-        status=InterviewStatus.SENT,
-        contact__company__name="Bounce GmbH",
-        deadline=today() + datetime.timedelta(days=30),
-    )
+    bounced = waiting(author, "Bounce GmbH")
     contact = bounced.contact
     contact.undeliverable_email = contact.email.upper()
     contact.undeliverable_at = timezone.now() - datetime.timedelta(days=1)
     contact.save()
-    calm = InterviewRequestFactory(
-        owner=author,
-        status=InterviewStatus.SENT,
-        contact__company__name="Ruhig AG",
-        deadline=today() + datetime.timedelta(days=30),
-    )
+    calm = waiting(author, "Ruhig AG")
     index = reverse("interview_requests:index")
 
     listing = client.get(index).content.decode()
