@@ -191,3 +191,44 @@ def test_the_request_page_in_each_main_status(live_server, desk, browser, screen
     expect(page.locator(".cb-request-summary .w-status")).to_be_visible()
     assert axe_violations(page) == []
     screenshot(f"request-{status}", page)
+
+
+def test_a_reply_by_email_becomes_answers_through_the_request_pages_dialog(
+    live_server, desk, browser, screenshot
+):
+    """Issue 15: while a reply by email waits, entering it is the request's
+    next action; its dialog takes the answers and a note, by keyboard, and axe
+    finds nothing on the page with the dialog open."""
+    from email.message import EmailMessage
+
+    from casestudies.interviews.inbound import addresses, service
+    from casestudies.models import Answer
+
+    interview = desk["sent"]
+    message = EmailMessage()
+    message["From"] = f"Dana Beispiel <{interview.contact.email}>"
+    message["To"] = addresses.reply_address(interview)
+    message["Subject"] = "Re: Interviewanfrage"
+    message["Message-ID"] = "<antwort-1@fristlos.example>"
+    message.set_content("Gern: Die Kampagne kam aus dem Team. <b>Rufen Sie mich an.</b>")
+    service.file_message(message.as_bytes(), source="imap")
+
+    base = live_server.url
+    page = log_in(browser, base, "redakteurin").page
+    page.goto(f"{base}/admin/interview_requests/inspect/{interview.pk}/")
+    primary = page.get_by_role("button", name="Antwort per E-Mail als Antworten übernehmen")
+    primary.focus()
+    page.keyboard.press("Enter")
+    dialog = page.locator("#action-dialog-from_email")
+    expect(dialog).to_be_visible()
+    assert axe_violations(page) == []
+    first = interview.questions.order_by("sort_order").first()
+    dialog.get_by_label(first.text).fill("Die Kampagne kam aus dem Team.")
+    dialog.get_by_label("Notiz (intern)").fill("Bittet um einen Anruf.")
+    screenshot("reply-to-answers-dialog", page)
+    dialog.get_by_role("button", name="Antwort per E-Mail als Antworten übernehmen").click()
+    expect(page.locator(".messages")).to_contain_text("Eingetragen")
+
+    assert Answer.objects.get(question=first).text == "Die Kampagne kam aus dem Team."
+    interview.refresh_from_db()
+    assert interview.status == InterviewStatus.IN_PROGRESS

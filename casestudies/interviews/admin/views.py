@@ -524,6 +524,8 @@ class AnswersFromEmailForm(forms.Form):
                 initial=answer.text if answer else "",
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
+        # The answers first, as the questionnaire asks them; the note and the choice to submit after.
+        self.order_fields(["message", *(f"question_{q.pk}" for q in self.questions), "note", "submit"])
 
     def clean(self):
         cleaned = super().clean()
