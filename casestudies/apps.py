@@ -14,7 +14,8 @@ class CaseStudiesConfig(AppConfig):
         from casestudies import checks  # noqa: F401 (registers itself)
         from casestudies.companies.signals import contact_opted_in, contact_opted_out
         from casestudies.interviews import contact_log, emails
-        from casestudies.interviews.signals import interview_accepted, last_notice_sent
+        from casestudies.interviews import states as interview_states
+        from casestudies.interviews.signals import interview_accepted, last_notice_sent, replied_by_email
         from casestudies.pages import drafts as case_study_drafts
         from casestudies.pages import guards
         from casestudies.pages.models import CaseStudyPage
@@ -28,6 +29,7 @@ class CaseStudiesConfig(AppConfig):
             sender=CaseStudyPage,
             dispatch_uid="casestudies-published",
         )
+        replied_by_email.connect(interview_states.on_replied_by_email, dispatch_uid="casestudies-late-reply")
         email_due.connect(emails.on_email_due, dispatch_uid="casestudies-outbox")
         contact_opted_out.connect(contact_log.on_opted_out, dispatch_uid="casestudies-opted-out")
         contact_opted_in.connect(contact_log.on_opted_in, dispatch_uid="casestudies-opted-in")

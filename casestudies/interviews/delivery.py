@@ -34,6 +34,14 @@ def never_reached(request: InterviewRequest) -> bool:
     )
 
 
+def undeliverable_condition(contact: str = "contact") -> Q:
+    """The contact's current address bounced for good ("nicht zustellbar"),
+    CompanyContact.email_undeliverable as a condition on rows (`contact`: the path to it)."""
+    return Q(**{f"{contact}__undeliverable_email__iexact": F(f"{contact}__email")}) & ~Q(
+        **{f"{contact}__email": ""}
+    )
+
+
 def never_reached_condition() -> Q:
     """never_reached as a condition on InterviewRequest rows (for counting in one query)."""
     bounced = _contact_emails(OuterRef("pk")).filter(bounce="hard")
@@ -42,8 +50,7 @@ def never_reached_condition() -> Q:
         .filter(status=OutgoingEmail.Status.SENT, to__iexact=OuterRef("contact__email"))
         .exclude(bounce="hard")
     )
-    undeliverable_now = Q(contact__undeliverable_email__iexact=F("contact__email")) & ~Q(contact__email="")
-    return Exists(bounced) & (undeliverable_now | ~Exists(delivered))
+    return Exists(bounced) & (undeliverable_condition() | ~Exists(delivered))
 
 
 def failure_refusal(request: InterviewRequest) -> str:

@@ -39,6 +39,31 @@ def message_id(email: OutgoingEmail) -> str:
     return f"<outbox.{email.pk}.{hashlib.sha256(email.key.encode()).hexdigest()[:20]}@{domain}>"
 
 
+# How many earlier Message-IDs an email names in References (the newest ones).
+THREAD_REFERENCES = 20
+
+
+def thread_headers(email: OutgoingEmail) -> dict[str, str]:
+    """In-Reply-To and References naming the request's earlier emails to the
+    contact: mail clients show one thread, and a reply to any of them (the
+    invitation, a reminder, the last notice) carries a Message-ID of ours that
+    files it under its request (interviews.inbound.addresses)."""
+    if not (email.request_id and email.reply_to):
+        return {}
+    earlier = list(
+        OutgoingEmail.objects.filter(
+            request_id=email.request_id, pk__lt=email.pk, status=OutgoingEmail.Status.SENT
+        )
+        .exclude(reply_to="")
+        .only("pk", "key")
+        .order_by("-pk")[:THREAD_REFERENCES]
+    )
+    if not earlier:
+        return {}
+    ids = [message_id(row) for row in reversed(earlier)]
+    return {"In-Reply-To": ids[-1], "References": " ".join(ids)}
+
+
 def send_outgoing_email(pk: int, connection=None) -> bool:
     """Send one outbox row if it is due and no other relay holds it; True if this call sent it.
 
@@ -75,7 +100,7 @@ def send_outgoing_email(pk: int, connection=None) -> bool:
             status=OutgoingEmail.Status.FAILED, last_error=opt_out.explain(contact)[:2000]
         )
         return False
-    headers = {"Message-ID": message_id(email)}
+    headers = {"Message-ID": message_id(email), **thread_headers(email)}
     if email.unsubscribe_url:
         headers |= {
             "List-Unsubscribe": f"<{email.unsubscribe_url}>",

@@ -12,3 +12,9 @@ interview_accepted = Signal()
 # `event` (its ContactEvent) and `user`. The case-study pages connect here so
 # that a failure draft's timeline tells of the notice.
 last_notice_sent = Signal()
+
+# Sent inside the transaction that files a reply by email from the contact
+# (interviews.inbound), with `request`. The state machine connects here: a
+# reply to an expired or declined request reopens it; its receiver returns
+# True when it did, so the filing tells the owner so in its one email.
+replied_by_email = Signal()

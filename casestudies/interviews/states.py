@@ -140,6 +140,13 @@ def lock(request: InterviewRequest) -> InterviewRequest:
     return rows.lock(InterviewRequest, request.pk, related=("contact", "owner"))
 
 
+def _require(locked: InterviewRequest, statuses: Iterable[str], message: str) -> None:
+    """Refuse an action unless the locked request is in one of `statuses`;
+    `message` names the status it is in as %(status)s."""
+    if locked.status not in statuses:
+        raise ActionRefused(message % {"status": S(locked.status).label})
+
+
 def _refresh(stale: InterviewRequest, fresh: InterviewRequest) -> InterviewRequest:
     for field in (
         "status",
@@ -248,13 +255,11 @@ def resend_link(request: InterviewRequest, *, user) -> InterviewRequest:
         raise NoEmailAddress()
     with transaction.atomic():
         locked = lock(request)
-        if locked.status not in LINK_RESENDABLE:
-            raise ActionRefused(
-                gettext(
-                    "A new link can only be sent while the request waits for answers (now: “%(status)s”)."
-                )
-                % {"status": S(locked.status).label}
-            )
+        _require(
+            locked,
+            LINK_RESENDABLE,
+            gettext("A new link can only be sent while the request waits for answers (now: “%(status)s”)."),
+        )
         raw = tokens.issue_token(locked)
         locked.last_contacted_at = timezone.now()
         locked.save(
@@ -436,13 +441,11 @@ def set_reminder_policy(
     """Change when the remaining reminders go out (casestudies.interviews.reminders)."""
     with transaction.atomic():
         locked = lock(request)
-        if locked.status not in (S.DRAFT, S.SENT, S.OPENED, S.IN_PROGRESS):
-            raise ActionRefused(
-                gettext(
-                    "Reminders can only be changed while the request waits for answers (now: “%(status)s”)."
-                )
-                % {"status": S(locked.status).label}
-            )
+        _require(
+            locked,
+            (S.DRAFT, S.SENT, S.OPENED, S.IN_PROGRESS),
+            gettext("Reminders can only be changed while the request waits for answers (now: “%(status)s”)."),
+        )
         locked.remind_after_days = ", ".join(str(day) for day in parse_day_list(after_days))
         locked.remind_before_deadline_days = before_deadline_days or None
         locked.save(update_fields=["remind_after_days", "remind_before_deadline_days", "updated_at"])
@@ -464,13 +467,13 @@ def extend_deadline(request: InterviewRequest, *, user, deadline) -> InterviewRe
     contact the new date. The link itself stays the same."""
     with transaction.atomic():
         locked = lock(request)
-        if locked.status not in AWAITING_CONTACT:
-            raise ActionRefused(
-                gettext(
-                    "The deadline can only be extended while the request waits for answers (now: “%(status)s”)."
-                )
-                % {"status": S(locked.status).label}
-            )
+        _require(
+            locked,
+            AWAITING_CONTACT,
+            gettext(
+                "The deadline can only be extended while the request waits for answers (now: “%(status)s”)."
+            ),
+        )
         try:
             deadlines.validate_extension(locked.deadline, deadline)
         except ValidationError as invalid:
@@ -531,13 +534,13 @@ def send_last_notice(
         raise NoEmailAddress()
     with transaction.atomic():
         locked = lock(request)
-        if locked.status not in SILENT:
-            raise ActionRefused(
-                gettext(
-                    "A last notice is sent only for a request that expired or was declined (now: “%(status)s”)."
-                )
-                % {"status": S(locked.status).label}
-            )
+        _require(
+            locked,
+            SILENT,
+            gettext(
+                "A last notice is sent only for a request that expired or was declined (now: “%(status)s”)."
+            ),
+        )
         now = timezone.now()
         reply_until = timezone.localdate(now) + datetime.timedelta(days=reply_days)
         if planned_publication <= reply_until:
@@ -600,7 +603,9 @@ def late_answer_welcome(request: InterviewRequest) -> bool:
     return request.status in SILENT and notice_counts(request)
 
 
-def _reopen(request: InterviewRequest, *, user=None, channel: str, by_contact: bool) -> InterviewRequest:
+def _reopen(
+    request: InterviewRequest, *, user=None, channel: str, by_contact: bool, tell_owner: bool = True
+) -> InterviewRequest:
     import datetime
 
     def prepare(locked: InterviewRequest) -> None:
@@ -611,7 +616,8 @@ def _reopen(request: InterviewRequest, *, user=None, channel: str, by_contact: b
 
     def after(locked: InterviewRequest) -> None:
         _hold_failure_story(locked)
-        emails.queue_owner_notice(locked, "owner_reopened", by_contact=by_contact)
+        if tell_owner:
+            emails.queue_owner_notice(locked, "owner_reopened", by_contact=by_contact)
 
     return _transition(
         request,
@@ -623,7 +629,11 @@ def _reopen(request: InterviewRequest, *, user=None, channel: str, by_contact: b
             "kind": EventKind.STATE_CHANGE,
             "who": request.contact.name if by_contact else name_of(user),
             "internal": True,
-            "summary": gettext("Answered after the deadline: the request is open again.")
+            "summary": (
+                gettext("Answered by email after the deadline: the request is open again.")
+                if channel == Channel.EMAIL
+                else gettext("Answered after the deadline: the request is open again.")
+            )
             if by_contact
             else gettext("A late answer was logged: the request is open again."),
         },
@@ -650,6 +660,16 @@ def reopen_if_late(request: InterviewRequest) -> None:
         with contextlib.suppress(TransitionNotAllowed):
             reopen_by_contact(request)
         request.refresh_from_db()
+
+
+def on_replied_by_email(sender, request: InterviewRequest, **kwargs) -> bool:
+    """Receiver of signals.replied_by_email: a reply by email to an expired or
+    declined request is a late answer, and reopens it as an editor logging it
+    would (log_contact). The filing tells the owner; True if it reopened."""
+    if lock(request).status not in SILENT:
+        return False
+    _reopen(request, channel=Channel.EMAIL, by_contact=True, tell_owner=False)
+    return True
 
 
 def reopen_by_contact(request: InterviewRequest) -> InterviewRequest:

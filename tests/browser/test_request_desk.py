@@ -55,6 +55,17 @@ def desk(db):
             contact__company__name="Funkstille AG",
         ),
     }
+    # A fifth whose contact's address bounced for good ("Nicht zustellbar").
+    bounced = InterviewRequestFactory(
+        owner=user,
+        status=InterviewStatus.SENT,
+        deadline=today + datetime.timedelta(days=20),
+        contact__company__name="Tote Leitung GmbH",
+    )
+    contact = bounced.contact
+    contact.undeliverable_email, contact.undeliverable_at = contact.email, timezone.now()
+    contact.save()
+    requests["bounced"] = bounced
     for interview in requests.values():
         ContactEvent.objects.create(
             request=interview, channel="email", direction="out", kind="invitation", summary="Einladung"
@@ -102,6 +113,36 @@ def test_from_the_dashboard_to_a_request_its_tabs_and_an_action(live_server, des
     ).exists()
 
 
+def press_until(page, key: str, reached, limit: int = 40) -> None:
+    """Press `key` until `reached()` holds (a keyboard user moving on), at most `limit` times."""
+    for _ in range(limit):
+        if reached():
+            return
+        page.keyboard.press(key)
+    assert reached(), f"not reached with {key} in {limit} presses"
+
+
+def focused(locator) -> bool:
+    return locator.evaluate("element => element === document.activeElement")
+
+
+def choose_filter(page, name: str, choice: str) -> None:
+    """Open Wagtail's filter drilldown, the filter `name`, and choose `choice`, by keyboard."""
+    toggle = page.get_by_role("button", name="Filter anzeigen")
+    toggle.focus()
+    page.keyboard.press("Enter")
+    drilldown = page.locator("#filters-drilldown")
+    menu_entry = drilldown.get_by_role("button", name=name)
+    press_until(page, "Tab", lambda: focused(menu_entry))
+    page.keyboard.press("Enter")
+    option = drilldown.get_by_role("radio", name=choice, exact=True)
+    expect(option).to_be_visible()
+    # Into the radio group, then along it with the arrow keys (each one chooses, as in any radio group).
+    press_until(page, "Tab", lambda: page.evaluate("document.activeElement.type") == "radio")
+    press_until(page, "ArrowDown", lambda: option.is_checked())
+    page.keyboard.press("Escape")
+
+
 def test_the_listing_filters_what_needs_action(live_server, desk, browser, screenshot):
     base = live_server.url
     page = log_in(browser, base, "redakteurin").page
@@ -112,13 +153,28 @@ def test_the_listing_filters_what_needs_action(live_server, desk, browser, scree
     assert axe_violations(page) == []
     screenshot("listing", page)
 
-    page.goto(f"{base}/admin/interview_requests/?needs_action=any")
+    # The filter as an editor uses it, from the keyboard: Wagtail's filter
+    # drilldown, "zu tun", then one of its choices.
     results = page.locator("#listing-results")
+    choose_filter(page, "zu tun", "irgendetwas")
+    expect(page).to_have_url(re.compile(r"needs_action=any"))
     expect(results).to_contain_text("Antwort GmbH")
     expect(results).to_contain_text("Fristlos AG")
+    expect(results).to_contain_text("Tote Leitung GmbH")
     expect(results).not_to_contain_text("Zusage KG")
     assert axe_violations(page) == []
     screenshot("listing-needs-action", page)
+
+    choose_filter(page, "zu tun", "Nicht zustellbar")
+    expect(page).to_have_url(re.compile(r"needs_action=undeliverable"))
+    expect(results).to_contain_text("Tote Leitung GmbH")
+    expect(results).not_to_contain_text("Fristlos AG")
+    expect(results.get_by_role("row").filter(has_text="Tote Leitung GmbH")).to_contain_text(
+        "Nicht zustellbar"
+    )
+    assert axe_violations(page) == []
+    screenshot("listing-not-deliverable", page)
+    page.goto(f"{base}/admin/interview_requests/?needs_action=any")
 
     # The step indicator says each step's date on keyboard focus.
     indicator = results.locator(".cb-steps").first

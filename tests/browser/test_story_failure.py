@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from casestudies.models import CaseStudyPage, InterviewRequest, InterviewStatus, Outcome
+from casestudies.models import CaseStudyPage, InterviewRequest, InterviewStatus, Outcome, OutgoingEmail
 from tests.casestudies.factories import CompanyContactFactory, CompanyFactory
 
 from .story import create_interview_request, log_in, make_user, open_admin_action, run_admin_action
@@ -149,7 +149,7 @@ def test_the_first_address_bounces_and_the_failure_story_counts_only_delivered_e
     """Issue 15: the invitation bounces (a Postfix DSN reaches the editorial
     mailbox), the request's page says "Nicht zustellbar", no failure story is
     possible; the editor enters another address and sends a new link, which
-    goes unanswered; the failure draft counts one delivered email."""
+    goes unanswered; the failure draft counts only the emails that arrived."""
     import string
     from pathlib import Path
 
@@ -189,9 +189,28 @@ def test_the_first_address_bounces_and_the_failure_story_counts_only_delivered_e
     expect(page.get_by_role("alert").filter(has_text="Nicht zustellbar")).to_be_visible()
     screenshot("bounce-not-deliverable", page)
 
-    # The editor finds another address and sends a new link; it arrives, and nobody answers.
-    contact.email = "presse@tote-leitung.example"
-    contact.save()
+    # The listing flags it too.
+    page.goto(f"{base}/admin/interview_requests/")
+    row = page.get_by_role("row").filter(has_text="Tote Leitung GmbH")
+    expect(row).to_contain_text("Nicht zustellbar")
+
+    # The editor finds another address: from the request's details to the contact's form.
+    page.goto(f"{base}/admin/interview_requests/inspect/{request_id}/")
+    page.get_by_role("button", name="Angaben zur Anfrage ein- oder ausblenden").click()
+    details = page.locator(".cb-side-panel")
+    expect(details).to_contain_text("Nicht zustellbar")
+    details.get_by_role("link", name="Pressestelle").click()
+    page.get_by_role("textbox", name="E-Mail").fill("presse@tote-leitung.example")
+    page.get_by_role("button", name="Speichern").click()
+    expect(page.locator(".messages")).to_contain_text(re.compile(r"\w"))
+    contact.refresh_from_db()
+    assert contact.email == "presse@tote-leitung.example" and not contact.email_undeliverable
+    page.goto(f"{base}/admin/interview_requests/")
+    expect(page.get_by_role("row").filter(has_text="Tote Leitung GmbH")).not_to_contain_text(
+        "Nicht zustellbar"
+    )
+
+    # A new link to it arrives, and nobody answers.
     run_admin_action(author, base, request_id, "Neuen Link senden", "Neuen Link senden")
     assert any("presse@tote-leitung.example" in m.to for m in mail.outbox)
     time_machine.move_to(start + datetime.timedelta(days=16), tick=True)
@@ -203,7 +222,13 @@ def test_the_first_address_bounces_and_the_failure_story_counts_only_delivered_e
     )
     study = InterviewRequest.objects.get(pk=request_id).case_study
     assert study is not None
-    # The bounced invitation is no email that arrived: one delivered (the new link) plus reminders.
-    assert "zugestellte E-Mail" in study.specific.summary
+    # The bounced invitation is no email that arrived: only those to the new address count
+    # (the new link and the reminders that followed it).
+    delivered = OutgoingEmail.objects.filter(
+        request_id=request_id, to="presse@tote-leitung.example", status=OutgoingEmail.Status.SENT
+    ).count()
+    assert delivered >= 1
+    figure = f"{delivered} zugestellte E-Mail{'s' if delivered > 1 else ''},"
+    assert figure in study.specific.summary, study.specific.summary
     page.goto(f"{base}/admin/pages/{study.pk}/edit/")
     screenshot("bounce-failure-draft", page)

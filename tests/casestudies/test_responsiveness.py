@@ -163,3 +163,42 @@ def test_query_counts_stay_constant_as_data_grows(admin_client, known, published
 
     after = [count_queries(admin_client, url) for url in urls] + [count_queries(reader, public)]
     assert after == before
+
+
+def invitation(interview, *, to: str, bounce: str = "") -> None:
+    from casestudies.models import OutgoingEmail
+
+    OutgoingEmail.objects.create(
+        key=f"test:{interview.pk}:{to}",
+        request=interview,
+        to=to,
+        subject="Interviewanfrage",
+        reply_to=f"redaktion+{interview.public_id}@casebook.example",
+        status=OutgoingEmail.Status.SENT,
+        sent_at=SENT,
+        bounce=bounce,
+        bounced_at=SENT if bounce else None,
+    )
+
+
+def test_silence_counts_only_where_an_email_of_ours_was_delivered(db):
+    """Issue 15: an expired request whose invitation bounced is nobody's
+    silence; once an email to a working address went unanswered it is."""
+    company = CompanyFactory(name="Bounce AG", slug="bounce", industry=Industry.TELECOM)
+    unheard = request(company, InterviewStatus.EXPIRED)
+    invitation(unheard, to=unheard.contact.email, bounce="hard")
+    contact = unheard.contact
+    contact.undeliverable_email, contact.undeliverable_at = contact.email, SENT
+    contact.save()
+    answered_anyway = request(company, InterviewStatus.EXPIRED, answer_after=3, answer_kind="call")
+    invitation(answered_anyway, to=answered_anyway.contact.email, bounce="hard")
+
+    figures = responsiveness.for_company(company)
+    assert (figures.answered, figures.ignored) == (1, 0)
+
+    # A new address, a new link that arrived, and still no answer: now it is silence.
+    contact.email = "presse@bounce.example"
+    contact.save()
+    invitation(unheard, to=contact.email)
+    figures = responsiveness.for_company(company)
+    assert (figures.answered, figures.ignored) == (1, 1)

@@ -55,6 +55,21 @@ def dovecot(settings):
     server.stop()
 
 
+def marks(interview, email) -> dict:
+    """What a sample needs of the email it answers or reports on."""
+    return {
+        "recipient": interview.contact.email,
+        "reply_to": email["Reply-To"],
+        "message_id": email["Message-ID"],
+    }
+
+
+def file_sample(dovecot, name: str, interview, email, **values) -> int:
+    """Put a sample about `email` in the mailbox and run the periodic fetch once."""
+    dovecot.deliver(sample(name, **{**marks(interview, email), **values}))
+    return imap.fetch()
+
+
 def send_over_smtp(interview, smtp, capture):
     before = len(smtp.messages)
     with capture(execute=True):
@@ -87,24 +102,16 @@ def test_the_periodic_fetch_files_a_reply_an_out_of_office_notice_and_a_bounce(
     today = timezone.localdate()
     back_on = today + datetime.timedelta(days=10)
 
-    def marks(interview):
-        invitation = invitations[interview.pk]
-        return {
-            "recipient": interview.contact.email,
-            "reply_to": invitation["Reply-To"],
-            "message_id": invitation["Message-ID"],
-        }
-
-    dovecot.deliver(sample("reply_thunderbird_de.eml", **marks(replying)))
+    dovecot.deliver(sample("reply_thunderbird_de.eml", **marks(replying, invitations[replying.pk])))
     dovecot.deliver(
         sample(
             "out_of_office_exchange_de.eml",
-            **marks(away),
+            **marks(away, invitations[away.pk]),
             away_until=(back_on - datetime.timedelta(days=1)).strftime("%d.%m.%Y"),
             back_on=back_on.strftime("%d.%m."),
         )
     )
-    dovecot.deliver(sample("bounce_postfix_5.1.1.eml", **marks(bouncing)))
+    dovecot.deliver(sample("bounce_postfix_5.1.1.eml", **marks(bouncing, invitations[bouncing.pk])))
 
     with django_capture_on_commit_callbacks(execute=True):
         assert imap.fetch() == 3
@@ -160,12 +167,7 @@ def test_a_fetch_that_died_before_moving_files_nothing_twice(
 ):
     interview = InterviewRequestFactory()
     invitation = send_over_smtp(interview, smtp, django_capture_on_commit_callbacks)
-    reply = sample(
-        "reply_thunderbird_de.eml",
-        recipient=interview.contact.email,
-        reply_to=invitation["Reply-To"],
-        message_id=invitation["Message-ID"],
-    )
+    reply = sample("reply_thunderbird_de.eml", **marks(interview, invitation))
     dovecot.deliver(reply)
     assert imap.fetch() == 1
     # The same message back in the inbox: as if the last run died between filing and moving.
@@ -180,15 +182,7 @@ def test_a_bounced_invitation_is_no_failure_story_until_an_email_to_a_working_ad
 ):
     interview = InterviewRequestFactory()
     invitation = send_over_smtp(interview, smtp, django_capture_on_commit_callbacks)
-    dovecot.deliver(
-        sample(
-            "bounce_postfix_5.1.1.eml",
-            recipient=interview.contact.email,
-            reply_to=invitation["Reply-To"],
-            message_id=invitation["Message-ID"],
-        )
-    )
-    assert imap.fetch() == 1
+    assert file_sample(dovecot, "bounce_postfix_5.1.1.eml", interview, invitation) == 1
     interview_states.expire(interview)
     interview.refresh_from_db()
     assert interview.status == InterviewStatus.EXPIRED
@@ -203,15 +197,7 @@ def test_after_a_new_address_the_failure_story_counts_only_the_delivered_email(
 ):
     interview = InterviewRequestFactory()
     invitation = send_over_smtp(interview, smtp, django_capture_on_commit_callbacks)
-    dovecot.deliver(
-        sample(
-            "bounce_postfix_5.1.1.eml",
-            recipient=interview.contact.email,
-            reply_to=invitation["Reply-To"],
-            message_id=invitation["Message-ID"],
-        )
-    )
-    assert imap.fetch() == 1
+    assert file_sample(dovecot, "bounce_postfix_5.1.1.eml", interview, invitation) == 1
     # The editor enters another address and sends a new link; it arrives and nobody answers.
     contact = interview.contact
     contact.email = "presse@example.com"
@@ -229,3 +215,62 @@ def test_after_a_new_address_the_failure_story_counts_only_the_delivered_email(
         page = case_study_drafts.draft_failure_case_study(interview, user=interview.owner)
     # "1 zugestellte E-Mail": the bounced invitation does not count as an email that arrived.
     assert "1 zugestellte E-Mail," in page.summary, page.summary
+
+
+def test_each_later_email_names_the_earlier_ones_and_a_reply_to_the_last_notice_reopens_the_request(
+    smtp, dovecot, django_capture_on_commit_callbacks, case_study_index
+):
+    """The invitation, a reminder and the last notice form one thread; the
+    contact answers the last notice by email, to the plain editorial address
+    (their client dropped our Reply-To): our Message-IDs file it under the
+    request, which reopens as a late answer, and no failure story comes of it."""
+    interview = InterviewRequestFactory()
+    invitation = send_over_smtp(interview, smtp, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reminders.send_due_reminders(interview.sent_at + datetime.timedelta(days=4)) == 1
+    reminder = smtp.messages[-1]
+    assert reminder["In-Reply-To"] == invitation["Message-ID"]
+    assert reminder["References"].split() == [invitation["Message-ID"]]
+
+    interview_states.expire(interview)
+    before = len(smtp.messages)
+    with django_capture_on_commit_callbacks(execute=True):
+        interview_states.send_last_notice(
+            interview,
+            user=interview.owner,
+            planned_publication=timezone.localdate() + datetime.timedelta(days=30),
+        )
+    [notice] = [m for m in smtp.messages[before:] if m["To"] == interview.contact.email]
+    assert notice["In-Reply-To"] == reminder["Message-ID"]
+    assert notice["References"].split() == [invitation["Message-ID"], reminder["Message-ID"]]
+    assert notice["Message-ID"] not in notice["References"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert (
+            file_sample(
+                dovecot,
+                "reply_thunderbird_de.eml",
+                interview,
+                notice,
+                reply_to="redaktion@casebook.example",
+            )
+            == 1
+        )
+
+    interview.refresh_from_db()
+    assert interview.status == InterviewStatus.IN_PROGRESS
+    assert interview.deadline >= timezone.localdate() + datetime.timedelta(days=interview_states.REOPEN_DAYS)
+    assert ContactEvent.objects.filter(request=interview, kind="reply").count() == 1
+    assert ContactEvent.objects.filter(
+        request=interview, kind="state_change", summary__contains="per E-Mail geantwortet"
+    ).exists()
+    # The owner hears of it once, in their language, told that the request is open again.
+    [told] = OutgoingEmail.objects.filter(to=interview.owner.email, key__contains="owner-inbound")
+    assert "reopens it, with a new deadline" in told.text or "öffnet sie wieder" in told.text, told.text
+    assert not OutgoingEmail.objects.filter(key__contains="owner_reopened").exists()
+
+    # An answer is not silence: no failure story from it.
+    interview_states.expire(interview.__class__.objects.get(pk=interview.pk))
+    interview.refresh_from_db()
+    with translation.override("en"), pytest.raises(ActionRefused, match="answered by email"):
+        case_study_drafts.draft_failure_case_study(interview, user=interview.owner)

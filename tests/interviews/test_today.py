@@ -49,6 +49,16 @@ def submitted(owner, company="Antwort GmbH"):
     )
 
 
+def waiting(owner, company: str):
+    """Sent, with a month to go: nothing due."""
+    return InterviewRequestFactory(
+        owner=owner,
+        status=InterviewStatus.SENT,
+        contact__company__name=company,
+        deadline=today() + datetime.timedelta(days=30),
+    )
+
+
 def test_an_author_sees_what_is_due_on_their_own_requests_with_links(client, author):
     review = submitted(author, "Antwort GmbH")
     due = InterviewRequestFactory(
@@ -115,12 +125,7 @@ def test_a_last_notice_window_ending_this_week_is_due(client, author):
 
 def test_the_listing_filters_what_needs_action(client, author):
     review = submitted(author, "Antwort GmbH")
-    calm = InterviewRequestFactory(
-        owner=author,
-        status=InterviewStatus.SENT,
-        contact__company__name="Ruhig AG",
-        deadline=today() + datetime.timedelta(days=30),
-    )
+    calm = waiting(author, "Ruhig AG")
     index = reverse("interview_requests:index")
 
     needs = client.get(index, {"needs_action": "any"}).content.decode()
@@ -180,3 +185,38 @@ def test_a_company_sign_off_ending_this_week_is_due(client, author):
     assert "Freigabefrist in 2 Tagen" in html
     assert reverse("interview_requests:inspect", args=[waiting.pk]) in html
     assert "Entschieden AG" not in html
+
+
+def listing_row(html: str, interview) -> str:
+    [row] = [row for row in html.split("<tr")[1:] if str(interview) in row]
+    return row
+
+
+def test_a_request_whose_contact_address_bounced_is_flagged_not_deliverable_and_needs_action(client, author):
+    bounced = waiting(author, "Bounce GmbH")
+    contact = bounced.contact
+    contact.undeliverable_email = contact.email.upper()
+    contact.undeliverable_at = timezone.now() - datetime.timedelta(days=1)
+    contact.save()
+    calm = waiting(author, "Ruhig AG")
+    index = reverse("interview_requests:index")
+
+    listing = client.get(index).content.decode()
+    assert "Nicht zustellbar" in listing_row(listing, bounced)
+    assert "Nicht zustellbar" not in listing_row(listing, calm)
+    flagged = client.get(index, {"needs_action": "undeliverable"}).content.decode()
+    assert str(bounced) in flagged and str(calm) not in flagged
+    assert str(bounced) in client.get(index, {"needs_action": "any"}).content.decode()
+
+    dashboard = client.get(DASHBOARD).content.decode()
+    assert reverse("interview_requests:inspect", args=[bounced.pk]) in dashboard
+    assert "zurückgekommen am" in dashboard
+    page = client.get(reverse("interview_requests:inspect", args=[bounced.pk])).content.decode()
+    assert "Neue Adresse eintragen, dann einen neuen Link senden" in page
+
+    # The editor enters another address: nothing is flagged any more.
+    contact.email = "presse@bounce.example"
+    contact.save()
+    listing = client.get(index).content.decode()
+    assert "Nicht zustellbar" not in listing_row(listing, bounced)
+    assert str(bounced) not in client.get(index, {"needs_action": "undeliverable"}).content.decode()

@@ -1,12 +1,15 @@
 """The interview-request listing in the admin: its filters (status, company,
 owner, deadline due or over, needs action) and its columns: the step
-indicator showing how far each request got, and the deadline in days."""
+indicator showing how far each request got, the status (flagged "nicht
+zustellbar" while the contact's address bounced for good), and the deadline
+in days."""
 
 from __future__ import annotations
 
 import datetime
 
 import django_filters
+from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +34,8 @@ class DeadlineFilter(django_filters.ChoiceFilter):
                 ("over", _("passed without answers")),
             ],
             empty_label=_("any"),
+            # Radio buttons, as Wagtail's own choice filters in the filter drilldown.
+            widget=forms.RadioSelect,
             **kwargs,
         )
 
@@ -56,7 +61,9 @@ class NeedsActionFilter(django_filters.ChoiceFilter):
     """What the dashboard's "What needs me today" lists: all of it or one section."""
 
     def __init__(self, **kwargs):
-        super().__init__(choices=_needs_action_choices, empty_label=_("all requests"), **kwargs)
+        super().__init__(
+            choices=_needs_action_choices, empty_label=_("all requests"), widget=forms.RadioSelect, **kwargs
+        )
 
     def filter(self, queryset: QuerySet, value: str) -> QuerySet:
         if not value:
@@ -107,4 +114,20 @@ class DeadlineColumn(Column):
         context = super().get_cell_context_data(instance, parent_context)
         if instance.status in (*AWAITING_CONTACT, S.EXPIRED):
             context["in_days"] = due_today.days_label(instance.deadline, timezone.localdate())
+        return context
+
+
+class StatusColumn(Column):
+    """The status, and a "Not deliverable" tag while the contact's current
+    address bounced for good (the "needs action" filter finds these)."""
+
+    cell_template_name = "casestudies/admin/status_cell.html"
+
+    def __init__(self):
+        super().__init__("status", label=_("status"), accessor="get_status_display", sort_key="status")
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        # The listing's queryset selects the contact with the request: no query per row.
+        context["undeliverable"] = instance.contact.email_undeliverable
         return context

@@ -1,7 +1,7 @@
 """What needs me today: the dashboard panel that lists, for the signed-in
 user, the interview requests waiting for them (answers to review, deadlines
-of the coming week, last-notice windows ending, reminders that could not be
-sent, and what other parts of the app add through `add_section`, such as
+of the coming week, last-notice windows ending, contacts whose address
+bounced for good, reminders that could not be sent, and what other parts of the app add through `add_section`, such as
 the company sign-offs).
 
 Each section is a condition on requests (a Q), so the listing's "needs
@@ -24,6 +24,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.components import Component
 
+from casestudies.interviews import delivery
 from casestudies.interviews.admin.visibility import visible_requests
 from casestudies.interviews.models import InterviewRequest, OutgoingEmail
 from casestudies.interviews.models import InterviewStatus as S
@@ -109,6 +110,16 @@ def _reminder_failed(today: datetime.date) -> Q:
     return Q(status__in=AWAITING_CONTACT, pk__in=failed)
 
 
+def _undeliverable(today: datetime.date) -> Q:
+    # Still waiting, or expired unheard: only a new address can make it a failure story.
+    return Q(status__in=(*AWAITING_CONTACT, S.EXPIRED)) & delivery.undeliverable_condition()
+
+
+def _came_back(request: InterviewRequest, today: datetime.date) -> str:
+    day = timezone.localdate(request.contact.undeliverable_at) if request.contact.undeliverable_at else today
+    return gettext("our email came back on %(date)s") % {"date": date_format(day, "SHORT_DATE_FORMAT")}
+
+
 SECTIONS: list[Section] = [
     Section(
         "review",
@@ -124,6 +135,13 @@ SECTIONS: list[Section] = [
         _notice_window_ending,
         _reply_window,
         order_by=("notice_reply_until", "pk"),
+    ),
+    Section(
+        "undeliverable",
+        _("Not deliverable"),
+        _undeliverable,
+        _came_back,
+        order_by=("contact__undeliverable_at", "pk"),
     ),
     Section(
         "reminder_failed",

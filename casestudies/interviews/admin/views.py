@@ -33,7 +33,12 @@ from casestudies.companies import opt_out
 from casestudies.interviews import deadlines, funnel, photo_review, reminders, statuses
 from casestudies.interviews import states as interview_states
 from casestudies.interviews.admin.dates import EditorDateField
-from casestudies.interviews.admin.listing import DeadlineColumn, FunnelColumn, InterviewRequestFilterSet
+from casestudies.interviews.admin.listing import (
+    DeadlineColumn,
+    FunnelColumn,
+    InterviewRequestFilterSet,
+    StatusColumn,
+)
 from casestudies.interviews.admin.today import days_label
 from casestudies.interviews.admin.visibility import visible_requests
 from casestudies.interviews.models import (
@@ -890,7 +895,7 @@ class InterviewRequestViewSet(ModelViewSet):
     edit_view_class = EditView
     delete_view_class = DeleteView
     inspect_view_class = InspectView
-    list_display = ["__str__", "status", FunnelColumn(), DeadlineColumn(), "owner", "updated_at"]
+    list_display = ["__str__", StatusColumn(), FunnelColumn(), DeadlineColumn(), "owner", "updated_at"]
     filterset_class = InterviewRequestFilterSet
     search_fields = ["company__name", "contact__name", "intro"]
     inspect_view_fields = [

@@ -26,7 +26,7 @@ from email.utils import parseaddr
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
@@ -46,6 +46,7 @@ from casestudies.interviews.models import (
     InterviewRequest,
     OutgoingEmail,
 )
+from casestudies.interviews.signals import replied_by_email
 
 logger = logging.getLogger("casebook")
 
@@ -156,31 +157,38 @@ def _who(found: classify.Classified, request: InterviewRequest) -> str:
     return (name or address or request.contact.name)[:200]
 
 
-def _owner_language(request: InterviewRequest) -> str:
-    return language_of(request.owner) if request.owner else settings.LANGUAGE_CODE
-
-
-def _tell_owner(request: InterviewRequest, inbound: InboundMessage, headline: str, advice: str) -> None:
+def _log_and_tell(
+    request: InterviewRequest, inbound: InboundMessage, action: str, headline, advice, **values
+) -> None:
+    """Wagtail's log entry for what came in, then the owner's email about it in
+    the owner's language (`headline` and `advice` lazy, formatted with `values`,
+    whose dates are written the owner's way)."""
+    log(request, action)
     owner = request.owner
     if not (owner and owner.email):
         return
     language = language_of(owner)
-    email_due.send(
-        sender=InboundMessage,
-        key=f"interview:{request.pk}:owner-inbound:{inbound.pk}",
-        to=owner.email,
-        template="owner_inbound",
-        template_dir="casestudies/emails",
-        context={
-            "request": request,
-            "contact": request.contact,
-            "headline": headline,
-            "advice": advice,
-            "admin_url": admin_url("interview_requests:inspect", request.pk),
-        },
-        language=language,
-        contains_secret=False,
-    )
+    with translation.override(language):
+        values = {
+            name: formats.date_format(value, "DATE_FORMAT") if isinstance(value, datetime.date) else value
+            for name, value in values.items()
+        }
+        email_due.send(
+            sender=InboundMessage,
+            key=f"interview:{request.pk}:owner-inbound:{inbound.pk}",
+            to=owner.email,
+            template="owner_inbound",
+            template_dir="casestudies/emails",
+            context={
+                "request": request,
+                "contact": request.contact,
+                "headline": str(headline) % values,
+                "advice": str(advice) % values,
+                "admin_url": admin_url("interview_requests:inspect", request.pk),
+            },
+            language=language,
+            contains_secret=False,
+        )
 
 
 def _reply(inbound, found, request, emails) -> None:
@@ -196,17 +204,27 @@ def _reply(inbound, found, request, emails) -> None:
     if request.replied_by_email_at is None:
         InterviewRequest.objects.filter(pk=request.pk).update(replied_by_email_at=inbound.received_at)
         request.replied_by_email_at = inbound.received_at
-    log(request, "casestudies.interview.replied_by_email")
-    with translation.override(_owner_language(request)):
-        _tell_owner(
-            request,
-            inbound,
-            gettext("%(company)s answered by email.") % {"company": request.company.name},
-            gettext(
-                "The reply is on the request's contact log. The request counts as answered: no reminders "
-                "go out. Turn the reply into answers or a note."
-            ),
+    # An answer to an expired or declined request reopens it (interviews.states).
+    reopened = any(answer for _receiver, answer in replied_by_email.send(InterviewRequest, request=request))
+    if reopened:
+        advice = _(
+            "The request had ended without an answer: the reply reopens it, with a new deadline "
+            "(%(deadline)s), and a failure case study about it waits. Turn the reply into answers or a note."
         )
+    else:
+        advice = _(
+            "The reply is on the request's contact log. The request counts as answered: no reminders "
+            "go out. Turn the reply into answers or a note."
+        )
+    _log_and_tell(
+        request,
+        inbound,
+        "casestudies.interview.replied_by_email",
+        _("%(company)s answered by email."),
+        advice,
+        company=request.company.name,
+        deadline=request.deadline,
+    )
 
 
 def _auto_reply(inbound, found, request, emails) -> None:
@@ -261,17 +279,17 @@ def _hard_bounce(inbound, found, request, emails) -> None:
         % {"reason": _without_addresses(reason) or gettext("no reason given")},
         outcome=gettext("Add another address for the contact, then send a new link."),
     )
-    log(request, "casestudies.interview.bounced")
-    with translation.override(_owner_language(request)):
-        _tell_owner(
-            request,
-            inbound,
-            gettext("Our email to %(company)s could not be delivered.") % {"company": request.company.name},
-            gettext(
-                "The address is marked undeliverable and reminders stop. Find another address for the "
-                "contact, enter it, and send a new questionnaire link."
-            ),
-        )
+    _log_and_tell(
+        request,
+        inbound,
+        "casestudies.interview.bounced",
+        _("Our email to %(company)s could not be delivered."),
+        _(
+            "The address is marked undeliverable and reminders stop. Find another address for the "
+            "contact, enter it, and send a new questionnaire link."
+        ),
+        company=request.company.name,
+    )
 
 
 def _soft_bounce(inbound, found, request, emails) -> None:
