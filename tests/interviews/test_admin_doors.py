@@ -13,7 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RegexPattern
 from wagtail.models import Revision
 
-from casestudies.models import InterviewRequest
+from casestudies.models import InboundMessage, InterviewRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -94,6 +94,20 @@ def _pk_kind(qualified: str) -> str | None:
     return next((kind for prefix, kind in PK_BY_NAMESPACE if qualified.startswith(prefix)), None)
 
 
+def _reply_of(request) -> InboundMessage:
+    return InboundMessage.objects.get_or_create(
+        key=f"doors-{request.pk}",
+        defaults={
+            "request": request,
+            "source": "imap",
+            "kind": "reply",
+            "sender": "Kontakt <kontakt@firma.test>",
+            "subject": "Re: Interview",
+            "body": "Antwort per Mail",
+        },
+    )[0]
+
+
 def kwargs_for(qualified: str, arguments, case) -> dict | None:
     """Author A's objects for a URL's arguments; None when it names none of them."""
     page, image, request, photo = case.page, case.images[0], case.request, case.photos[0]
@@ -112,6 +126,10 @@ def kwargs_for(qualified: str, arguments, case) -> dict | None:
             kwargs[argument], names_a_target = ids[kind], True
         elif argument == "photo_pk":
             kwargs[argument], names_a_target = photo.pk, True
+        elif argument == "message":
+            # A reply by email filed under author A's request: the door must stay shut
+            # because of the request, not because the message is missing.
+            kwargs[argument], names_a_target = _reply_of(request).pk, True
         elif argument == "revision_id":
             kwargs[argument] = revision.pk
         elif argument == "revision_id_a":
