@@ -10,7 +10,9 @@ A periodic task (casestudies.tasks.purge_expired_personal_data) deletes:
   study is built from, so a request with such a page keeps its dated facts
   the same way;
 - for a request that went on (accepted or published) longer ago than
-  RETENTION_UNACCEPTED_UPLOADS_DAYS: the photos editors did not accept.
+  RETENTION_UNACCEPTED_UPLOADS_DAYS: the photos that did not become images
+  (rejected, never reviewed, or accepted but left out of the draft: once the
+  request is accepted nothing can take them into a story any more).
 
 Each run deletes only what is due and not yet gone: running it twice
 deletes nothing the second time. It logs what it deleted, in counts."""
@@ -36,7 +38,6 @@ from casestudies.interviews.models import (
     InterviewPhoto,
     InterviewRequest,
     OutgoingEmail,
-    ReviewState,
 )
 from casestudies.interviews.models import InterviewStatus as S
 
@@ -73,7 +74,7 @@ def purge_expired(now: datetime.datetime | None = None) -> RetentionReport:
     uploads_before = now - datetime.timedelta(days=settings.RETENTION_UNACCEPTED_UPLOADS_DAYS)
     unaccepted = InterviewPhoto.objects.filter(
         request__status__in=WENT_ON, request__status_changed_at__lt=uploads_before, image__isnull=True
-    ).exclude(review_state=ReviewState.ACCEPTED)
+    )
     with transaction.atomic():
         report.unaccepted_photos = interview_photos.delete_photos(unaccepted.select_for_update())
     if any(asdict(report).values()):

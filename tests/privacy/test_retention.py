@@ -25,6 +25,7 @@ from casestudies.models import (
 )
 from casestudies.pages import drafts as case_study_drafts
 from casestudies.pages import guards
+from tests.factories import make_image
 from tests.interviews.factories import InterviewRequestFactory
 from tests.interviews.test_photos import real
 
@@ -74,7 +75,7 @@ def ended(case_study_index, time_machine, django_capture_on_commit_callbacks):
     taken, left = photos.store_photos(
         went_on, [real("photos/canon-40d.jpg"), real("photos/gps-nikon-coolpix.jpg")], caption="x", credit="y"
     )
-    InterviewPhoto.objects.filter(pk=taken.pk).update(review_state=ReviewState.ACCEPTED)
+    InterviewPhoto.objects.filter(pk=taken.pk).update(review_state=ReviewState.ACCEPTED, image=make_image())
     type(went_on).objects.filter(pk=went_on.pk).update(
         status=InterviewStatus.ACCEPTED, status_changed_at=timezone.now()
     )
@@ -106,8 +107,22 @@ def test_unaccepted_uploads_of_a_request_that_went_on_go_after_their_time(
     assert report["unaccepted_photos"] == 1
     assert not InterviewPhoto.objects.filter(pk=left.pk).exists()
     assert not left.file.storage.exists(stored)
-    assert InterviewPhoto.objects.filter(pk=taken.pk).exists()  # accepted: part of the story
+    assert InterviewPhoto.objects.filter(pk=taken.pk).exists()  # in the library: part of the story
     assert Answer.objects.filter(question__request=plain).exists()  # the ended requests wait longer
+
+
+def test_an_accepted_photo_left_out_of_the_draft_goes_after_its_time(ended, time_machine):
+    """Accepted but not chosen for the draft: once the request went on, nothing
+    can take it into a story any more, so it is not kept for ever."""
+    plain, with_story, page, went_on, taken, left = ended
+    InterviewPhoto.objects.filter(pk=left.pk).update(review_state=ReviewState.ACCEPTED)
+    later(time_machine, settings.RETENTION_UNACCEPTED_UPLOADS_DAYS - 1)
+    assert retention.purge_expired().unaccepted_photos == 0
+
+    later(time_machine, 2)
+    assert retention.purge_expired().unaccepted_photos == 1
+    assert not InterviewPhoto.objects.filter(pk=left.pk).exists()
+    assert InterviewPhoto.objects.filter(pk=taken.pk).exists()
 
 
 def test_an_ended_request_loses_what_the_person_gave_and_keeps_dated_facts(
