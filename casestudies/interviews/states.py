@@ -738,13 +738,7 @@ def submit(request: InterviewRequest) -> InterviewRequest:
     """Make every answer final and tell both sides. Of concurrent submissions exactly one wins."""
 
     def after(locked: InterviewRequest) -> None:
-        questions = list(InterviewQuestion.objects.filter(request=locked))
-        existing = set(Answer.objects.filter(question__in=questions).values_list("question_id", flat=True))
-        Answer.objects.bulk_create(
-            [Answer(question=q, is_final=True) for q in questions if q.pk not in existing]
-        )
-        Answer.objects.filter(question__in=questions).update(is_final=True)
-        InterviewQuestion.objects.filter(request=locked).update(change_requested=False)
+        _finalise_answers(locked)
         revisions.record_submission(locked)
         emails.queue_submission_emails(locked)
 
@@ -907,15 +901,6 @@ def take_answers_from_email(
 
 
 def _submit_from_email(request: InterviewRequest, *, user) -> InterviewRequest:
-    def after(locked: InterviewRequest) -> None:
-        questions = list(InterviewQuestion.objects.filter(request=locked))
-        existing = set(Answer.objects.filter(question__in=questions).values_list("question_id", flat=True))
-        Answer.objects.bulk_create(
-            [Answer(question=q, is_final=True) for q in questions if q.pk not in existing]
-        )
-        Answer.objects.filter(question__in=questions).update(is_final=True)
-        InterviewQuestion.objects.filter(request=locked).update(change_requested=False)
-
     return _transition(
         request,
         S.SUBMITTED,
@@ -927,5 +912,15 @@ def _submit_from_email(request: InterviewRequest, *, user) -> InterviewRequest:
             "who": request.contact.name,
             "summary": gettext("Answers submitted by email"),
         },
-        after=after,
+        after=_finalise_answers,
     )
+
+
+def _finalise_answers(locked: InterviewRequest) -> None:
+    """Every question gets a final answer (an empty one if none was written) and
+    loses its "asked again" mark: what a submission, by form or email, means."""
+    questions = list(InterviewQuestion.objects.filter(request=locked))
+    existing = set(Answer.objects.filter(question__in=questions).values_list("question_id", flat=True))
+    Answer.objects.bulk_create([Answer(question=q, is_final=True) for q in questions if q.pk not in existing])
+    Answer.objects.filter(question__in=questions).update(is_final=True)
+    InterviewQuestion.objects.filter(request=locked).update(change_requested=False)
