@@ -38,7 +38,7 @@ import logging
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
@@ -670,8 +670,6 @@ def _page(sign_off: SignOff):
 
 
 def _date(value: datetime.date) -> str:
-    from django.utils import formats
-
     return formats.date_format(value, "DATE_FORMAT")
 
 
