@@ -230,7 +230,7 @@ def _reply(inbound, found, request, emails) -> None:
 def _auto_reply(inbound, found, request, emails) -> None:
     if found.return_date:
         summary = gettext("Automatic out-of-office notice: back on %(date)s.") % {
-            "date": found.return_date.strftime("%d.%m.%Y")
+            "date": formats.date_format(found.return_date, "SHORT_DATE_FORMAT")
         }
         later = request.away_until is None or found.return_date > request.away_until
         if later:
