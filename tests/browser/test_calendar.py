@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 
 from casestudies.models import InterviewStatus
 from tests.interviews.factories import InterviewRequestFactory
+from tests.public_pages import load_site_demo
 
 from .story import PASSWORD, log_in
 from .test_accessibility import axe_violations
@@ -24,6 +25,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_the_editor_finds_the_requests_deadline_on_its_day(live_server, browser, screenshot, settings):
     base = settings.SITE_BASE_URL = settings.WAGTAILADMIN_BASE_URL = live_server.url
+    # A site with its page tree, as every installation has: an earlier live-server
+    # test flushes the tree that the migrations made.
+    load_site_demo()
     editor = get_user_model().objects.create_superuser("redakteurin", "redakteurin@casebook.test", PASSWORD)
     today = timezone.localdate()
     # Next month's 12th: the editor has to turn the page to find it.
