@@ -7,7 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class PageViewDay(models.Model):
-    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+    # No index of its own: the unique (page, day) index serves every lookup
+    # by page, and one index less makes folding a million counters cheaper.
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+", db_index=False)
     day = models.DateField(_("day"))
     views = models.PositiveIntegerField(_("views"), default=0)
 
