@@ -120,3 +120,23 @@ def background(fold: dict | None, relay: dict | None) -> list[Goal]:
         )
     )
     return goals
+
+
+def front(rows: list | str | None) -> list[Goal]:
+    """Issue 17's two rows (bench/front.py): Varnish hits against the minimal
+    view through the same Varnish, and two replicas against one."""
+    names = [
+        "case study through Varnish ≥ 0.9× the minimal view through the same Varnish (req/s)",
+        "uncached case study, two replicas ≥ 1.6× one (req/s)",
+    ]
+    if not isinstance(rows, list):
+        reason = rows or "—"
+        return [Goal(name, reason, None) for name in names]
+    return [
+        Goal(
+            name,
+            f"{row.ratio:.2f}× ({' ÷ '.join(f'{rate:,.0f}' for rate in row.rates)} req/s)",
+            row.ratio >= row.target,
+        )
+        for name, row in zip(names, rows, strict=True)
+    ]

@@ -35,6 +35,7 @@ def render(
     fold=None,
     relay=None,
     sizes="",
+    front=None,
 ) -> str:
     from . import goals
 
@@ -43,6 +44,7 @@ def render(
         + goals.listings(listings)
         + goals.photos(photos)
         + goals.background(fold, relay)
+        + goals.front(front)
     )
     parts = [
         "# Benchmark results",
@@ -58,7 +60,7 @@ def render(
         "",
         "## Targets",
         "",
-        "Each target of issue 16 beside the figure this run measured. Both sides of every ratio "
+        "Each target of issues 16 and 17 beside the figure this run measured. Both sides of every ratio "
         f"were measured in this run, taking turns where the section below says so. {sizes}",
         "",
         _table(["target", "figure", ""], [[g.target, g.figure, g.verdict] for g in targets]),

@@ -199,6 +199,7 @@ def main(argv: list[str] | None = None) -> int:
             fold=fold,
             relay=relay,
             sizes=f"Sizes: {fold_counters:,} page-view counters, {outbox_emails:,} outbox emails.",
+            front=front_rows,
         )
         + front.render(front_rows)
     )
