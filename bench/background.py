@@ -5,6 +5,7 @@ messages to the same server."""
 
 from __future__ import annotations
 
+import copy
 import datetime
 import smtplib
 import socket
@@ -15,14 +16,14 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
 from blog import pageviews
 from blog.models import PageViewDay
 from casestudies.interviews import outbox
-from casestudies.interviews.models import OutgoingEmail
+from casestudies.interviews.models import InterviewRequest, InterviewStatus, OutgoingEmail
 from casestudies.models import CaseStudyPage
 
 from . import seed
@@ -178,3 +179,88 @@ def relay_outbox(count: int, *, rounds: int = 4, log=print) -> dict:
         "smtplib_rate": count / smtplib_seconds,
         "ratio": smtplib_seconds / relay_seconds,
     }
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _clones(template: InterviewRequest, count: int, **fields) -> None:
+    from casestudies.interviews.models import _new_public_id
+
+    rows = []
+    for _ in range(count):
+        clone = copy.copy(template)
+        clone.pk = clone.id = None
+        clone.public_id = _new_public_id()
+        clone.token_hash = None
+        clone.last_contacted_at = clone.replied_by_email_at = clone.away_until = None
+        clone.remind_after_days, clone.remind_before_deadline_days = "3, 7", 2
+        for name, value in fields.items():
+            setattr(clone, name, value)
+        rows.append(clone)
+    InterviewRequest.objects.bulk_create(rows, batch_size=2000)
+
+
+def scans(sizes: tuple[int, int] = (10_000, 100_000), due: int = 50, *, template=None, log=print) -> dict:
+    """The reminder and the expiry scan (the beat jobs) with `due` requests
+    due, among sizes[0] and then sizes[1] requests that wait (sent today, the
+    deadline weeks away): the time must follow what is due, not what waits.
+    Everything is written inside a transaction that is rolled back."""
+    from casestudies.interviews import reminders
+    from casestudies.interviews import states as interview_states
+
+    template = template or seed.bench_request()
+    now = timezone.now()
+    today = timezone.localdate()
+    waiting = {
+        "status": InterviewStatus.SENT,
+        "sent_at": now,
+        "deadline": today + datetime.timedelta(days=30),
+    }
+    jobs = {
+        "reminder scan": (
+            reminders.send_due_reminders,
+            dict(waiting, sent_at=now - datetime.timedelta(days=4)),
+        ),
+        "expiry scan": (
+            interview_states.expire_overdue,
+            dict(
+                waiting,
+                sent_at=now - datetime.timedelta(days=40),
+                deadline=today - datetime.timedelta(days=1),
+            ),
+        ),
+    }
+    results: dict = {name: [] for name in jobs}
+    try:
+        with transaction.atomic():
+            made = 0
+            for size in sizes:
+                log(f"background: {size:,} waiting interview requests")
+                _clones(template, size - made, **waiting)
+                made = size
+                for name, (job, due_fields) in jobs.items():
+                    try:
+                        with transaction.atomic():
+                            _clones(template, due, **due_fields)
+                            with CaptureQueriesContext(connection) as queries:
+                                started = time.perf_counter()
+                                done = job()
+                                seconds = time.perf_counter() - started
+                            raise _Rollback
+                    except _Rollback:
+                        pass
+                    results[name].append(
+                        {
+                            "waiting": size,
+                            "due": due,
+                            "done": done,
+                            "seconds": seconds,
+                            "queries": len(queries),
+                        }
+                    )
+            raise _Rollback
+    except _Rollback:
+        pass
+    return results

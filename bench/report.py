@@ -36,6 +36,7 @@ def render(
     relay=None,
     sizes="",
     front=None,
+    scans=None,
 ) -> str:
     from . import goals
 
@@ -43,7 +44,7 @@ def render(
         goals.case_study(side_by_side or [])
         + goals.listings(listings)
         + goals.photos(photos)
-        + goals.background(fold, relay)
+        + goals.background(fold, relay, scans)
         + goals.front(front)
     )
     parts = [
