@@ -217,11 +217,17 @@ def scans(sizes: tuple[int, int] = (10_000, 100_000), due: int = 50, *, template
         "status": InterviewStatus.SENT,
         "sent_at": now,
         "deadline": today + datetime.timedelta(days=30),
+        # As after the scan that read them once: the next slot in three days.
+        "next_reminder_at": now + datetime.timedelta(days=3),
     }
     jobs = {
         "reminder scan": (
             reminders.send_due_reminders,
-            dict(waiting, sent_at=now - datetime.timedelta(days=4)),
+            dict(
+                waiting,
+                sent_at=now - datetime.timedelta(days=4),
+                next_reminder_at=now - datetime.timedelta(days=1),
+            ),
         ),
         "expiry scan": (
             interview_states.expire_overdue,

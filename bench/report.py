@@ -386,7 +386,7 @@ def _background(fold, relay) -> str:
         lines.append(
             f"- Outbox: {relay['count']:,} queued emails relayed by the beat sweep "
             f"(`relay_pending_emails`, repeated until nothing is due) to aiosmtpd (own process, "
-            f"discarding) in {relay['relay_seconds']:.1f} s ({relay['relay_rate']:,.0f}/s); a bare "
+            f"discarding), taking turns with the loop below in four rounds, in {relay['relay_seconds']:.1f} s ({relay['relay_rate']:,.0f}/s); a bare "
             f"`smtplib` loop over one connection sends the same messages in {relay['smtplib_seconds']:.1f} s "
             f"({relay['smtplib_rate']:,.0f}/s): {relay['ratio']:.2f}×."
         )

@@ -47,21 +47,44 @@ def test_the_reminder_scan_costs_the_same_queries_however_many_requests_wait():
     due_for_a_reminder()
     assert reminders.send_due_reminders() == 1  # once, so that lookups cached per process are made
 
-    InterviewRequestFactory(
-        status=InterviewStatus.SENT, sent_at=timezone.now() - datetime.timedelta(days=4), deadline=in_days(30)
-    )
     waiting(2)
+    assert reminders.send_due_reminders() == 0  # a new request is read once: its next slot is worked out
+    due_for_a_reminder()
     sent, few = queries(reminders.send_due_reminders)
     assert sent == 1
 
-    InterviewRequestFactory(
-        status=InterviewStatus.SENT, sent_at=timezone.now() - datetime.timedelta(days=4), deadline=in_days(30)
-    )
     waiting(25)
+    assert reminders.send_due_reminders() == 0
+    due_for_a_reminder()
     sent, many = queries(reminders.send_due_reminders)
 
-    assert sent == 1  # the first one's slot is used up
+    assert sent == 1  # the earlier ones' slots are used up, the waiting ones not read
     assert many == few
+
+
+def test_a_request_whose_next_slot_was_worked_out_is_reminded_when_it_comes_due():
+    interview = InterviewRequestFactory(
+        status=InterviewStatus.SENT, sent_at=timezone.now(), deadline=in_days(30)
+    )
+    assert reminders.send_due_reminders() == 0
+    interview.refresh_from_db()
+    assert interview.next_reminder_at == interview.sent_at + datetime.timedelta(days=3)
+
+    assert reminders.send_due_reminders(now=timezone.now() + datetime.timedelta(days=2)) == 0
+    assert reminders.send_due_reminders(now=timezone.now() + datetime.timedelta(days=3, hours=1)) == 1
+    interview.refresh_from_db()
+    assert interview.next_reminder_at == interview.sent_at + datetime.timedelta(days=7)
+
+
+def test_a_new_policy_is_worked_out_again_by_the_next_scan():
+    interview = InterviewRequestFactory(
+        status=InterviewStatus.SENT, sent_at=timezone.now(), deadline=in_days(30)
+    )
+    assert reminders.send_due_reminders() == 0  # next: in three days
+
+    interview_states.set_reminder_policy(interview, user=None, after_days="1", before_deadline_days=None)
+
+    assert reminders.send_due_reminders(now=timezone.now() + datetime.timedelta(days=1, hours=1)) == 1
 
 
 def test_the_expiry_scan_costs_the_same_queries_however_many_requests_wait():
