@@ -276,9 +276,11 @@ def relay_batch(limit: int) -> int:
     # Stop early enough that no send outlasts its claim (EMAIL_TIMEOUT bounds each SMTP step).
     margin = min(settings.EMAIL_TIMEOUT * 3, settings.OUTBOX_SEND_LEASE_SECONDS / 2)
     stop_at = lease_end - datetime.timedelta(seconds=margin)
+    if not sendable:
+        return 0
     outcomes: queue.SimpleQueue = queue.SimpleQueue()
     stop = threading.Event()
-    sessions = min(SMTP_SESSIONS, len(sendable)) or 1
+    sessions = min(SMTP_SESSIONS, len(sendable))
     senders = [
         threading.Thread(target=_send_share, args=(sendable[n::sessions], outcomes, stop), daemon=True)
         for n in range(sessions)
