@@ -237,3 +237,18 @@ def test_a_fold_that_fails_half_way_loses_and_doubles_nothing(demo, redis_counte
     views = dict(PageViewDay.objects.filter(page_id=pages[0], day__in=days).values_list("day", "views"))
     assert views == {days[0]: 7, days[1]: 2, days[2]: 2}
     assert not list(client.scan_iter(match=pageviews._key("day", "*")))
+
+
+def test_a_deleted_page_takes_its_counts_along(demo):
+    """The counts have no foreign key in the database (folding is cheaper
+    without it): Django deletes them with the page."""
+    import datetime
+
+    from wagtail.models import Page
+
+    article = demo["article"]
+    PageViewDay.objects.create(page_id=article.pk, day=datetime.date(2026, 3, 1), views=3)
+
+    Page.objects.get(pk=article.pk).delete()
+
+    assert not PageViewDay.objects.filter(page_id=article.pk).exists()
