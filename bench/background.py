@@ -5,6 +5,7 @@ messages to the same server."""
 
 from __future__ import annotations
 
+import copy
 import datetime
 import smtplib
 import socket
@@ -15,14 +16,14 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
 from blog import pageviews
 from blog.models import PageViewDay
 from casestudies.interviews import outbox
-from casestudies.interviews.models import OutgoingEmail
+from casestudies.interviews.models import InterviewRequest, InterviewStatus, OutgoingEmail
 from casestudies.models import CaseStudyPage
 
 from . import seed
@@ -102,8 +103,7 @@ def smtp_server():
         server.wait(timeout=10)
 
 
-def _queue(count: int) -> list[OutgoingEmail]:
-    OutgoingEmail.objects.filter(key__startswith=OUTBOX_KEY_PREFIX).delete()
+def _queue(first: int, count: int) -> list[OutgoingEmail]:
     now = timezone.now() - datetime.timedelta(seconds=1)
     rows = [
         OutgoingEmail(
@@ -114,15 +114,17 @@ def _queue(count: int) -> list[OutgoingEmail]:
             html="<p>Guten Tag,</p><p>wir warten noch auf Ihre Antworten.</p>" * 8,
             next_attempt_at=now,
         )
-        for n in range(count)
+        for n in range(first, first + count)
     ]
     return OutgoingEmail.objects.bulk_create(rows, batch_size=1000)
 
 
-def relay_outbox(count: int, *, log=print) -> dict:
+def relay_outbox(count: int, *, rounds: int = 4, log=print) -> dict:
     """Relay `count` queued emails with the beat sweep (relay_pending_emails,
     repeated until nothing is due) and send the same messages with a bare
-    smtplib loop over one connection; both against one aiosmtpd server."""
+    smtplib loop over one connection; both against one aiosmtpd server.
+    The two take turns in `rounds` rounds of count/rounds emails each, so
+    that a change in the machine's load falls on both sides alike."""
     with smtp_server() as port:
         mail = {
             "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
@@ -133,37 +135,41 @@ def relay_outbox(count: int, *, log=print) -> dict:
             "EMAIL_HOST_USER": "",
             "EMAIL_HOST_PASSWORD": "",
         }
+        relay_seconds = smtplib_seconds = 0.0
+        log(f"background: outbox relaying {count:,} emails to aiosmtpd on port {port}, in {rounds} rounds")
         with override_settings(**mail):
-            rows = _queue(count)
-            # The same bytes the outbox sends, built before the clock starts.
-            messages = []
-            for row in rows:
-                message = EmailMultiAlternatives(
-                    row.subject,
-                    row.text,
-                    settings.DEFAULT_FROM_EMAIL,
-                    [row.to],
-                    headers={"Message-ID": outbox.message_id(row)},
-                )
-                message.attach_alternative(row.html, "text/html")
-                messages.append((row.to, message.message().as_bytes(linesep="\r\n")))
-            log(f"background: outbox relaying {count:,} emails to aiosmtpd on port {port}")
-            started = time.perf_counter()
-            sent = 0
-            while batch := outbox.relay_pending_emails():
-                sent += batch
-            relay_seconds = time.perf_counter() - started
+            OutgoingEmail.objects.filter(key__startswith=OUTBOX_KEY_PREFIX).delete()
+            first = 0
+            for round_ in range(rounds):
+                size = count // rounds + (1 if round_ < count % rounds else 0)
+                rows = _queue(first, size)
+                first += size
+                # The same bytes the outbox sends, built before the clock starts.
+                messages = []
+                for row in rows:
+                    message = EmailMultiAlternatives(
+                        row.subject,
+                        row.text,
+                        settings.DEFAULT_FROM_EMAIL,
+                        [row.to],
+                        headers={"Message-ID": outbox.message_id(row)},
+                    )
+                    message.attach_alternative(row.html, "text/html")
+                    messages.append((row.to, message.message().as_bytes(linesep="\r\n")))
+                started = time.perf_counter()
+                while outbox.relay_pending_emails():
+                    pass
+                relay_seconds += time.perf_counter() - started
+                started = time.perf_counter()
+                with smtplib.SMTP("127.0.0.1", port) as smtp:
+                    for to, data in messages:
+                        smtp.sendmail(settings.DEFAULT_FROM_EMAIL, [to], data)
+                smtplib_seconds += time.perf_counter() - started
             done = OutgoingEmail.objects.filter(
                 key__startswith=OUTBOX_KEY_PREFIX, status=OutgoingEmail.Status.SENT
             ).count()
             if done != count:
                 raise RuntimeError(f"outbox: {done} of {count} emails sent")
-            log(f"background: bare smtplib loop, {count:,} emails")
-            started = time.perf_counter()
-            with smtplib.SMTP("127.0.0.1", port) as smtp:
-                for to, data in messages:
-                    smtp.sendmail(settings.DEFAULT_FROM_EMAIL, [to], data)
-            smtplib_seconds = time.perf_counter() - started
             OutgoingEmail.objects.filter(key__startswith=OUTBOX_KEY_PREFIX).delete()
     return {
         "count": count,
@@ -173,3 +179,98 @@ def relay_outbox(count: int, *, log=print) -> dict:
         "smtplib_rate": count / smtplib_seconds,
         "ratio": smtplib_seconds / relay_seconds,
     }
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _clones(template: InterviewRequest, count: int, **fields) -> None:
+    from casestudies.interviews.models import _new_public_id
+
+    rows = []
+    for number in range(count):
+        clone = copy.copy(template)
+        clone.pk = clone.id = None
+        clone.public_id = _new_public_id()
+        clone.token_hash = None
+        clone.last_contacted_at = clone.replied_by_email_at = clone.away_until = None
+        clone.remind_after_days, clone.remind_before_deadline_days = "3, 7", 2
+        for name, value in fields.items():
+            setattr(clone, name, value(number) if callable(value) else value)
+        rows.append(clone)
+    InterviewRequest.objects.bulk_create(rows, batch_size=2000)
+
+
+def scans(sizes: tuple[int, int] = (10_000, 100_000), due: int = 50, *, template=None, log=print) -> dict:
+    """The reminder and the expiry scan (the beat jobs) with `due` requests
+    due, among sizes[0] and then sizes[1] requests that wait (sent today, the
+    deadline weeks away): the time must follow what is due, not what waits.
+    Everything is written inside a transaction that is rolled back."""
+    from casestudies.interviews import reminders
+    from casestudies.interviews import states as interview_states
+
+    template = template or seed.bench_request()
+    now = timezone.now()
+    today = timezone.localdate()
+    waiting = {
+        "status": InterviewStatus.SENT,
+        "sent_at": now,
+        "deadline": today + datetime.timedelta(days=30),
+        # As after the scan that read them once: the next slot in a few days.
+        "next_reminder_at": lambda number: now + datetime.timedelta(days=3, seconds=number),
+    }
+    jobs = {
+        "reminder scan": (
+            reminders.send_due_reminders,
+            dict(
+                waiting,
+                sent_at=now - datetime.timedelta(days=4),
+                next_reminder_at=now - datetime.timedelta(days=1),
+            ),
+        ),
+        "expiry scan": (
+            interview_states.expire_overdue,
+            dict(
+                waiting,
+                sent_at=now - datetime.timedelta(days=40),
+                deadline=today - datetime.timedelta(days=1),
+            ),
+        ),
+    }
+    results: dict = {name: [] for name in jobs}
+    try:
+        with transaction.atomic():
+            made = 0
+            for size in sizes:
+                log(f"background: {size:,} waiting interview requests")
+                _clones(template, size - made, **waiting)
+                made = size
+                # Statistics as autovacuum keeps them on a live table: without
+                # them the planner takes 100,000 fresh rows for a handful.
+                with connection.cursor() as cursor:
+                    cursor.execute(f"ANALYZE {InterviewRequest._meta.db_table}")
+                for name, (job, due_fields) in jobs.items():
+                    try:
+                        with transaction.atomic():
+                            _clones(template, due, **due_fields)
+                            with CaptureQueriesContext(connection) as queries:
+                                started = time.perf_counter()
+                                done = job()
+                                seconds = time.perf_counter() - started
+                            raise _Rollback
+                    except _Rollback:
+                        pass
+                    results[name].append(
+                        {
+                            "waiting": size,
+                            "due": due,
+                            "done": done,
+                            "seconds": seconds,
+                            "queries": len(queries),
+                        }
+                    )
+            raise _Rollback
+    except _Rollback:
+        pass
+    return results

@@ -87,7 +87,7 @@ def photos(results: list[dict]) -> list[Goal]:
     return goals
 
 
-def background(fold: dict | None, relay: dict | None) -> list[Goal]:
+def background(fold: dict | None, relay: dict | None, scans: dict | None = None) -> list[Goal]:
     goals = []
     if fold:
         full = fold["counters"] >= 1_000_000
@@ -112,11 +112,43 @@ def background(fold: dict | None, relay: dict | None) -> list[Goal]:
         )
     else:
         goals.append(Goal("outbox ≥ 0.5× a bare smtplib loop", "—", None))
-    goals.append(
-        Goal(
-            "reminder and expiry scans over 100,000 requests: constant queries, time linear in what is due",
-            "not in this bench yet",
-            None,
+    if not scans:
+        goals.append(
+            Goal(
+                "reminder and expiry scans over 100,000 requests: constant queries, time linear in what is due",
+                "—",
+                None,
+            )
         )
-    )
+    for name, (small, big) in (scans or {}).items():
+        ratio = _ratio(big["seconds"], small["seconds"])
+        goals.append(
+            Goal(
+                f"{name}, {big['due']} due: time among {big['waiting']:,} ÷ {small['waiting']:,} waiting "
+                "requests ≤ 1.2, same queries",
+                f"{ratio:.2f}× ({big['seconds'] * 1000:.0f} ÷ {small['seconds'] * 1000:.0f} ms; queries "
+                f"{big['queries']} / {small['queries']})",
+                ratio <= 1.2 and abs(big["queries"] - small["queries"]) <= 3,
+            )
+        )
     return goals
+
+
+def front(rows: list | str | None) -> list[Goal]:
+    """Issue 17's two rows (bench/front.py): Varnish hits against the minimal
+    view through the same Varnish, and two replicas against one."""
+    names = [
+        "case study through Varnish ≥ 0.9× the minimal view through the same Varnish (req/s)",
+        "uncached case study, two replicas ≥ 1.6× one (req/s)",
+    ]
+    if not isinstance(rows, list):
+        reason = rows or "—"
+        return [Goal(name, reason, None) for name in names]
+    return [
+        Goal(
+            name,
+            f"{row.ratio:.2f}× ({' ÷ '.join(f'{rate:,.0f}' for rate in row.rates)} req/s)",
+            row.ratio >= row.target,
+        )
+        for name, row in zip(names, rows, strict=True)
+    ]

@@ -35,6 +35,8 @@ def render(
     fold=None,
     relay=None,
     sizes="",
+    front=None,
+    scans=None,
 ) -> str:
     from . import goals
 
@@ -42,7 +44,8 @@ def render(
         goals.case_study(side_by_side or [])
         + goals.listings(listings)
         + goals.photos(photos)
-        + goals.background(fold, relay)
+        + goals.background(fold, relay, scans)
+        + goals.front(front)
     )
     parts = [
         "# Benchmark results",
@@ -58,7 +61,7 @@ def render(
         "",
         "## Targets",
         "",
-        "Each target of issue 16 beside the figure this run measured. Both sides of every ratio "
+        "Each target of issues 16 and 17 beside the figure this run measured. Both sides of every ratio "
         f"were measured in this run, taking turns where the section below says so. {sizes}",
         "",
         _table(["target", "figure", ""], [[g.target, g.figure, g.verdict] for g in targets]),
@@ -383,7 +386,7 @@ def _background(fold, relay) -> str:
         lines.append(
             f"- Outbox: {relay['count']:,} queued emails relayed by the beat sweep "
             f"(`relay_pending_emails`, repeated until nothing is due) to aiosmtpd (own process, "
-            f"discarding) in {relay['relay_seconds']:.1f} s ({relay['relay_rate']:,.0f}/s); a bare "
+            f"discarding), taking turns with the loop below in four rounds, in {relay['relay_seconds']:.1f} s ({relay['relay_rate']:,.0f}/s); a bare "
             f"`smtplib` loop over one connection sends the same messages in {relay['smtplib_seconds']:.1f} s "
             f"({relay['smtplib_rate']:,.0f}/s): {relay['ratio']:.2f}×."
         )

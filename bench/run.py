@@ -148,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     outbox_emails = 300 if quick else args.outbox_emails
     fold = background.fold_pageviews(fold_counters, log=log)
     relay = background.relay_outbox(outbox_emails, log=log)
+    scans = background.scans((1_000, 10_000) if quick else (10_000, 100_000), 10 if quick else 50, log=log)
 
     story_path = targets_["case_study"].url
     load = throughput.run(
@@ -199,6 +200,8 @@ def main(argv: list[str] | None = None) -> int:
             fold=fold,
             relay=relay,
             sizes=f"Sizes: {fold_counters:,} page-view counters, {outbox_emails:,} outbox emails.",
+            front=front_rows,
+            scans=scans,
         )
         + front.render(front_rows)
     )

@@ -16,6 +16,7 @@ import logging
 import re
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
@@ -136,14 +137,50 @@ def record_view(request: HttpRequest, page_id: int) -> bool:
 
 
 UPSERT_BATCH = 5_000
+# Counters folded per database statement (and per transaction): few round
+# trips, and memory for this many counters at a time.
+FOLD_BATCH = 200_000
+# Redis hashes read per round trip.
+READ_KEYS = 20
 _UPSERT_END = "ON CONFLICT (page_id, day) DO UPDATE SET views = {table}.views + EXCLUDED.views"
 
 
-def _add_to_database(counts: dict[tuple[int, datetime.date], int]) -> None:
+@dataclass
+class Counts:
+    """Page-and-day counters as three parallel columns of decimal text, as
+    Redis hands them over: on PostgreSQL they travel as three strings, so
+    Python converts no value and the server parses them (string_to_array)."""
+
+    pages: list[bytes] = field(default_factory=list)
+    days: list[str] = field(default_factory=list)
+    views: list[bytes] = field(default_factory=list)
+
+    def add_hash(self, day: datetime.date, counters: dict[bytes, bytes]) -> None:
+        self.pages.extend(counters.keys())
+        self.views.extend(counters.values())
+        self.days.extend([day.isoformat()] * len(counters))
+
+    def total(self) -> int:
+        return sum(map(int, self.views))
+
+    def __len__(self) -> int:
+        return len(self.pages)
+
+    @classmethod
+    def of(cls, counts: dict[tuple[int, datetime.date], int]) -> Counts:
+        return cls(
+            pages=[str(page).encode() for page, _ in counts],
+            days=[day.isoformat() for _, day in counts],
+            views=[str(views).encode() for views in counts.values()],
+        )
+
+
+def _add_to_database(counts: Counts | dict[tuple[int, datetime.date], int]) -> None:
     """Add the counts in one statement, not one per page and day: an upsert
     (INSERT ... ON CONFLICT DO UPDATE). Counts of pages deleted meanwhile are
-    dropped. On PostgreSQL the rows travel as three arrays (unnest), so
-    neither Python nor the server handles a parameter per value."""
+    dropped. A page and day must not appear twice in one call."""
+    if isinstance(counts, dict):
+        counts = Counts.of(counts)
     if not counts:
         return
     table = connection.ops.quote_name(PageViewDay._meta.db_table)
@@ -154,19 +191,20 @@ def _add_to_database(counts: dict[tuple[int, datetime.date], int]) -> None:
         if connection.vendor == "postgresql":
             cursor.execute(
                 f"INSERT INTO {table} (page_id, day, views) "  # noqa: S608
-                "SELECT u.page_id, u.day, u.views FROM unnest(%s::bigint[], %s::date[], %s::int[]) "
-                "AS u(page_id, day, views) "
+                "SELECT u.page_id, u.day, u.views FROM unnest("
+                "string_to_array(%s, ',')::bigint[], string_to_array(%s, ',')::date[], "
+                "string_to_array(%s, ',')::int[]) AS u(page_id, day, views) "
                 f"WHERE EXISTS (SELECT 1 FROM {pages} p WHERE p.id = u.page_id) {end}",
-                [[page for page, _ in counts], [day for _, day in counts], list(counts.values())],
+                [b",".join(counts.pages).decode(), ",".join(counts.days), b",".join(counts.views).decode()],
             )
             return
-        items = list(counts.items())
+        items = list(zip(map(int, counts.pages), counts.days, map(int, counts.views), strict=True))
         for start in range(0, len(items), UPSERT_BATCH):
             batch = items[start : start + UPSERT_BATCH]
             existing = set(
-                Page.objects.filter(pk__in={page for (page, _), _ in batch}).values_list("pk", flat=True)
+                Page.objects.filter(pk__in={page for page, _, _ in batch}).values_list("pk", flat=True)
             )
-            rows = [(page, day, views) for (page, day), views in batch if page in existing]
+            rows = [row for row in batch if row[0] in existing]
             if rows:
                 cursor.execute(
                     f"INSERT INTO {table} (page_id, day, views) "  # noqa: S608
@@ -178,30 +216,55 @@ def _add_to_database(counts: dict[tuple[int, datetime.date], int]) -> None:
 def flush_counters() -> int:
     """Fold Redis counters into the database; returns how many views moved.
 
-    Each day's hash is renamed before it is read, so views counted meanwhile
-    land in a fresh hash; a renamed hash is deleted only after the database
-    has it, and one left behind by a failed run is picked up by the next."""
+    Each day's hash is renamed before it is read (all in one round trip), so
+    views counted meanwhile land in a fresh hash. The renamed hashes are read
+    READ_KEYS per round trip and written FOLD_BATCH counters per statement,
+    each statement its own transaction; a hash is deleted only after the
+    transaction holding all of it has committed, and one left behind by a
+    failed run is picked up by the next. A run that dies between a commit
+    and the delete counts those hashes twice (one batch at most)."""
     client = _redis()
     if client is None:
         return 0
-    for key in client.scan_iter(match=_key("day", "*")):
-        name = key.decode()
-        if ":flushing:" not in name:
-            client.rename(name, f"{name}:flushing:{uuid.uuid4().hex}")
+    fresh = [key for key in client.scan_iter(match=_key("day", "*"), count=1000) if b":flushing:" not in key]
+    if fresh:
+        pipe = client.pipeline(transaction=False)
+        for key in fresh:
+            pipe.rename(key, f"{key.decode()}:flushing:{uuid.uuid4().hex}")
+        # A hash renamed meanwhile by another flush is that flush's to fold.
+        pipe.execute(raise_on_error=False)
+    flushing = list(client.scan_iter(match=_key("day", "*", "flushing", "*"), count=1000))
     moved = 0
     from django.db.utils import IntegrityError
 
-    for key in client.scan_iter(match=_key("day", "*", "flushing", "*")):
-        name = key.decode()
-        day = datetime.date.fromisoformat(name.split(":day:", 1)[1].split(":", 1)[0])
-        counts = {(int(page), day): int(views) for page, views in client.hgetall(name).items()}
+    batch, keys, days = Counts(), [], set()
+
+    def write() -> int:
         try:
-            _add_to_database(counts)
+            _add_to_database(batch)
         except IntegrityError:
-            logger.exception("page view counters of %s kept for the next flush", day)
-            continue
-        client.delete(name)
-        moved += sum(counts.values())
+            logger.exception("page view counters of %s kept for the next flush", sorted(days))
+            return 0
+        client.delete(*keys)
+        return batch.total()
+
+    for start in range(0, len(flushing), READ_KEYS):
+        group = flushing[start : start + READ_KEYS]
+        pipe = client.pipeline(transaction=False)
+        for key in group:
+            pipe.hgetall(key)
+        for key, counters in zip(group, pipe.execute(), strict=True):
+            day = datetime.date.fromisoformat(key.decode().split(":day:", 1)[1].split(":", 1)[0])
+            # Two hashes of one day (one left by a failed run) never share a statement.
+            if len(batch) + len(counters) > FOLD_BATCH or day in days:
+                if batch:
+                    moved += write()
+                batch, keys, days = Counts(), [], set()
+            batch.add_hash(day, counters)
+            keys.append(key)
+            days.add(day)
+    if batch:
+        moved += write()
     return moved
 
 

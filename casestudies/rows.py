@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TypeVar
 
-from django.db import models
+from django.db import models, transaction
 
 M = TypeVar("M", bound=models.Model)
 
@@ -35,3 +35,26 @@ def _locking(model: type[M], related: Iterable[str]) -> models.QuerySet[M]:
 def change_if(model: type[models.Model], pk: int, *, expected: dict, **values) -> bool:
     """Write `values` only if the row still has the `expected` values; True if this call changed it."""
     return model.objects.filter(pk=pk, **expected).update(**values) == 1
+
+
+def claim(queryset: models.QuerySet[M], *, limit: int, order_by: Iterable[str], **values) -> list[M]:
+    """Up to `limit` rows of `queryset`, changed to `values` in one short
+    transaction and returned as changed: a batch that this caller now holds.
+
+    PostgreSQL locks the rows it picks and skips rows another claim has
+    locked (SKIP LOCKED), so two claimers get disjoint batches without waiting
+    for each other; the lock holds until the change is committed, after which
+    the rows no longer match `queryset`. SQLite has no row locks: its
+    transactions take the write lock when they begin (settings:
+    transaction_mode IMMEDIATE), so claims run one after the other."""
+    order_by = list(order_by)
+    with transaction.atomic():
+        picked = list(
+            queryset.select_for_update(skip_locked=True)
+            .order_by(*order_by)
+            .values_list("pk", flat=True)[:limit]
+        )
+        if not picked:
+            return []
+        queryset.model._default_manager.filter(pk__in=picked).update(**values)
+        return list(queryset.model._default_manager.filter(pk__in=picked).order_by(*order_by))

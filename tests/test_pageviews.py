@@ -204,3 +204,51 @@ def test_folding_a_days_counters_costs_the_same_few_statements_for_any_number_of
     assert PageViewDay.objects.filter(day=day).count() == len(pages)
     assert PageViewDay.objects.get(page_id=pages[0], day=day).views == 7
     assert PageViewDay.objects.get(page_id=pages[1], day=day).views == 2
+
+
+@pytest.mark.redis
+def test_a_fold_that_fails_half_way_loses_and_doubles_nothing(demo, redis_counter, monkeypatch):
+    import datetime
+
+    from django.db.utils import IntegrityError
+    from wagtail.models import Page
+
+    pages = list(Page.objects.values_list("pk", flat=True)[:3])
+    client = pageviews._redis()
+    days = [datetime.date(2026, 3, day) for day in (1, 2, 3)]
+    for day in days:
+        client.hset(pageviews._key("day", day.isoformat()), mapping={pk: 2 for pk in pages})
+    # A hash of the first day left behind by an earlier run that failed.
+    client.hset(pageviews._key("day", days[0].isoformat(), "flushing", "old"), mapping={pages[0]: 5})
+    monkeypatch.setattr(pageviews, "FOLD_BATCH", len(pages))  # one day per statement
+    original, calls = pageviews._add_to_database, []
+
+    def fails_once(counts):
+        calls.append(len(counts))
+        if len(calls) == 2:
+            raise IntegrityError("the database went away half-way")
+        original(counts)
+
+    monkeypatch.setattr(pageviews, "_add_to_database", fails_once)
+    first = pageviews.flush_counters()
+    second = pageviews.flush_counters()
+
+    assert first + second == 3 * 3 * 2 + 5
+    views = dict(PageViewDay.objects.filter(page_id=pages[0], day__in=days).values_list("day", "views"))
+    assert views == {days[0]: 7, days[1]: 2, days[2]: 2}
+    assert not list(client.scan_iter(match=pageviews._key("day", "*")))
+
+
+def test_a_deleted_page_takes_its_counts_along(demo):
+    """The counts have no foreign key in the database (folding is cheaper
+    without it): Django deletes them with the page."""
+    import datetime
+
+    from wagtail.models import Page
+
+    article = demo["article"]
+    PageViewDay.objects.create(page_id=article.pk, day=datetime.date(2026, 3, 1), views=3)
+
+    Page.objects.get(pk=article.pk).delete()
+
+    assert not PageViewDay.objects.filter(page_id=article.pk).exists()

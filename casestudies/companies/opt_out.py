@@ -20,10 +20,13 @@ is not something the admin can check."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.db.models import F
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext
@@ -79,8 +82,29 @@ def recipient(address: str) -> CompanyContact | None:
 
 def opted_out_contact(address: str) -> CompanyContact | None:
     """THE rule: the contact who objected to mail to this address, if any."""
-    contact = recipient(address)
-    return contact if contact is not None and contact.opted_out_at else None
+    return opted_out_contacts([address]).get(_normal(address))
+
+
+def _normal(address: str) -> str:
+    return address.strip().lower()
+
+
+def opted_out_contacts(addresses: Iterable[str]) -> dict[str, CompanyContact]:
+    """The rule for many addresses in one query (the outbox sends in batches):
+    each address (trimmed, lower-cased) whose contact objected, mapped to the
+    contact who objected first."""
+    wanted = {_normal(address) for address in addresses if address and address.strip()}
+    if not wanted:
+        return {}
+    objected = (
+        CompanyContact.objects.annotate(address=Lower("email"))
+        .filter(address__in=wanted, opted_out_at__isnull=False)
+        .order_by("opted_out_at", "pk")
+    )
+    found: dict[str, CompanyContact] = {}
+    for contact in objected:
+        found.setdefault(contact.address, contact)
+    return found
 
 
 def _same_person(contact: CompanyContact) -> list[int]:

@@ -204,6 +204,10 @@ class InterviewRequest(ClusterableModel):
     # named the day they are back (the next reminder waits until after it).
     replied_by_email_at = models.DateTimeField(_("replied by email"), null=True, blank=True, editable=False)
     away_until = models.DateField(_("away until"), null=True, blank=True, editable=False)
+    # No reminder of this request falls due before this time; empty: not
+    # worked out since its schedule last changed. The reminder scan reads only
+    # rows whose time has come (casestudies.interviews.reminders).
+    next_reminder_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     panels = [
         FieldPanel("company"),
@@ -226,7 +230,10 @@ class InterviewRequest(ClusterableModel):
         ordering = ["-created_at"]
         verbose_name = _("interview request")
         verbose_name_plural = _("interview requests")
-        indexes = [models.Index(fields=["status", "deadline"])]
+        indexes = [
+            models.Index(fields=["status", "deadline"]),
+            models.Index(fields=["next_reminder_at"], name="interview_next_reminder"),
+        ]
         # Without it a user sees only the requests they own (authors); editors get it.
         permissions = [("see_all_interviewrequests", _("Can see every interview request"))]
 

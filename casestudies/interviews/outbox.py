@@ -8,20 +8,28 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
+import queue
+import threading
 from email.utils import parseaddr
 
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db.models import F
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
+from casestudies import rows
 from casestudies.companies import opt_out
 from casestudies.interviews.models import OutgoingEmail
 
 logger = logging.getLogger("casebook")
 
-SWEEP_BATCH = 100
+SWEEP_BATCH = 500
+# Sent emails marked in one statement; after a crash at most this many go out twice.
+MARK_SENT_EVERY = 50
+# SMTP sessions per batch, each in its own thread: one builds the next
+# message while the other waits for the server (bench/RESULTS.md).
+SMTP_SESSIONS = 2
 # How often a relay that found its row held by another attempt looks again.
 RELAY_LEASE_RETRIES = 3
 
@@ -43,25 +51,32 @@ def message_id(email: OutgoingEmail) -> str:
 THREAD_REFERENCES = 20
 
 
-def thread_headers(email: OutgoingEmail) -> dict[str, str]:
-    """In-Reply-To and References naming the request's earlier emails to the
-    contact: mail clients show one thread, and a reply to any of them (the
-    invitation, a reminder, the last notice) carries a Message-ID of ours that
-    files it under its request (interviews.inbound.addresses)."""
-    if not (email.request_id and email.reply_to):
+def thread_headers(emails: list[OutgoingEmail]) -> dict[int, dict[str, str]]:
+    """In-Reply-To and References per email (by pk), naming its request's
+    earlier emails to the contact: mail clients show one thread, and a reply to
+    any of them (the invitation, a reminder, the last notice) carries a
+    Message-ID of ours that files it under its request
+    (interviews.inbound.addresses). One query for a whole batch."""
+    threaded = [email for email in emails if email.request_id and email.reply_to]
+    if not threaded:
         return {}
-    earlier = list(
+    earlier_by_request: dict[int, list[OutgoingEmail]] = {}
+    for row in (
         OutgoingEmail.objects.filter(
-            request_id=email.request_id, pk__lt=email.pk, status=OutgoingEmail.Status.SENT
+            request_id__in={email.request_id for email in threaded}, status=OutgoingEmail.Status.SENT
         )
         .exclude(reply_to="")
-        .only("pk", "key")
-        .order_by("-pk")[:THREAD_REFERENCES]
-    )
-    if not earlier:
-        return {}
-    ids = [message_id(row) for row in reversed(earlier)]
-    return {"In-Reply-To": ids[-1], "References": " ".join(ids)}
+        .only("pk", "key", "request_id")
+        .order_by("pk")
+    ):
+        earlier_by_request.setdefault(row.request_id, []).append(row)
+    headers = {}
+    for email in threaded:
+        earlier = [row for row in earlier_by_request.get(email.request_id, []) if row.pk < email.pk]
+        if earlier:
+            ids = [message_id(row) for row in earlier[-THREAD_REFERENCES:]]
+            headers[email.pk] = {"In-Reply-To": ids[-1], "References": " ".join(ids)}
+    return headers
 
 
 def send_outgoing_email(pk: int, connection=None) -> bool:
@@ -95,12 +110,33 @@ def send_outgoing_email(pk: int, connection=None) -> bool:
     if email is None:
         return False
     if (contact := opt_out.opted_out_contact(email.to)) is not None:
-        # Queued before the contact opted out: it stays unsent.
-        OutgoingEmail.objects.filter(pk=email.pk).update(
-            status=OutgoingEmail.Status.FAILED, last_error=opt_out.explain(contact)[:2000]
-        )
+        _hold_back(email, contact)
         return False
-    headers = {"Message-ID": message_id(email), **thread_headers(email)}
+    if not _deliver(email, connection, thread_headers([email]).get(email.pk, {})):
+        return False
+    _record_sent(email)
+    return True
+
+
+def _hold_back(email: OutgoingEmail, contact) -> None:
+    # Queued before the contact opted out: it stays unsent.
+    OutgoingEmail.objects.filter(pk=email.pk).update(
+        status=OutgoingEmail.Status.FAILED, last_error=opt_out.explain(contact)[:2000]
+    )
+
+
+def _deliver(email: OutgoingEmail, connection, thread: dict[str, str]) -> bool:
+    """Hand one claimed email to the mail server; on failure record it (backoff) and return False."""
+    if (error := _transmit(email, connection, thread)) is not None:
+        _record_failure(email, error)
+        return False
+    return True
+
+
+def _transmit(email: OutgoingEmail, connection, thread: dict[str, str]) -> Exception | None:
+    """Build and send one email (`thread`: its thread_headers); the error if it
+    failed. No database work: the batch runs this in its sending threads."""
+    headers = {"Message-ID": message_id(email), **thread}
     if email.unsubscribe_url:
         headers |= {
             "List-Unsubscribe": f"<{email.unsubscribe_url}>",
@@ -124,13 +160,11 @@ def send_outgoing_email(pk: int, connection=None) -> bool:
     try:
         message.send()
     except Exception as error:
-        _record_failure(email, error)
         if connection is not None:
             # A shared session in an unknown state: the next send opens a new one.
             connection.close()
-        return False
-    _record_sent(email)
-    return True
+        return error
+    return None
 
 
 def _claim(pk: int) -> OutgoingEmail | None:
@@ -165,14 +199,23 @@ def _record_failure(email: OutgoingEmail, error: Exception) -> None:
 
 
 def _record_sent(email: OutgoingEmail) -> None:
+    _record_sent_batch([email])
+
+
+def _record_sent_batch(emails: list[OutgoingEmail]) -> None:
     now = timezone.now()
-    if now > email.next_attempt_at:
-        logger.warning("Outgoing email %s was sent after its lease ran out: it may go out twice", email.key)
-    fields = {"status": OutgoingEmail.Status.SENT, "sent_at": now, "last_error": ""}
-    if email.contains_secret:
-        fields |= {"text": "", "html": ""}
-    # Whoever holds the row now: it has gone out, nobody may send it again.
-    OutgoingEmail.objects.filter(pk=email.pk).exclude(status=OutgoingEmail.Status.SENT).update(**fields)
+    for email in emails:
+        if now > email.next_attempt_at:
+            logger.warning(
+                "Outgoing email %s was sent after its lease ran out: it may go out twice", email.key
+            )
+    text = OutgoingEmail._meta.get_field("text")
+    wiped = Case(When(contains_secret=True, then=Value("")), default=F("text"), output_field=text)
+    wiped_html = Case(When(contains_secret=True, then=Value("")), default=F("html"), output_field=text)
+    # Whoever holds the rows now: they have gone out, nobody may send them again.
+    OutgoingEmail.objects.filter(pk__in=[email.pk for email in emails]).exclude(
+        status=OutgoingEmail.Status.SENT
+    ).update(status=OutgoingEmail.Status.SENT, sent_at=now, last_error="", text=wiped, html=wiped_html)
 
 
 def lease_left(pk: int) -> float | None:
@@ -216,22 +259,136 @@ def relay_pending_emails() -> int:
     )
     if gave_up:
         logger.error("Gave up on %s outgoing email(s) whose last attempt never finished", gave_up)
-    due = OutgoingEmail.objects.filter(
-        status__in=[OutgoingEmail.Status.PENDING, OutgoingEmail.Status.SENDING], next_attempt_at__lte=now
-    ).values_list("pk", flat=True)[:SWEEP_BATCH]
-    due = list(due)
-    if not due:
+    return relay_batch(SWEEP_BATCH)
+
+
+def _due(now: datetime.datetime):
+    return OutgoingEmail.objects.filter(
+        status__in=[OutgoingEmail.Status.PENDING, OutgoingEmail.Status.SENDING],
+        next_attempt_at__lte=now,
+        attempts__lt=settings.OUTBOX_MAX_ATTEMPTS,
+    )
+
+
+def relay_batch(limit: int) -> int:
+    """Claim up to `limit` due emails in one statement and send them through
+    one SMTP session; returns how many were sent.
+
+    The batch is one claim (rows.claim: SKIP LOCKED on PostgreSQL), so two
+    sweeps running at once send disjoint batches. The rows are marked sent
+    MARK_SENT_EVERY at a time rather than one commit per email: a process
+    that dies mid-batch leaves at most that many accepted emails unmarked,
+    and they go out a second time, with the same Message-ID, after the
+    lease (docs/decisions.md, "The outbox sends in batches"). Emails the
+    batch did not reach before its lease nears its end are handed back."""
+    now = timezone.now()
+    lease_end = now + datetime.timedelta(seconds=settings.OUTBOX_SEND_LEASE_SECONDS)
+    batch = rows.claim(
+        _due(now),
+        limit=limit,
+        order_by=["next_attempt_at", "pk"],
+        status=OutgoingEmail.Status.SENDING,
+        attempts=F("attempts") + 1,
+        next_attempt_at=lease_end,
+    )
+    if not batch:
         return 0
-    # One SMTP session for the batch instead of a connect, greeting and QUIT
-    # per email (bench/RESULTS.md, "Background work"). A server that cannot
-    # be reached now fails each email as before (pending again, backoff).
+    for email in batch:
+        if email.attempts > 1 and not email.last_error:
+            logger.warning(
+                "Outgoing email %s: the last attempt ended without a result; sending again", email.key
+            )
+    objectors = opt_out.opted_out_contacts(email.to for email in batch)
+    sendable = []
+    for email in batch:
+        if (contact := objectors.get(email.to.strip().lower())) is not None:
+            _hold_back(email, contact)
+        else:
+            sendable.append(email)
+    # Stop early enough that no send outlasts its claim (EMAIL_TIMEOUT bounds each SMTP step).
+    margin = min(settings.EMAIL_TIMEOUT * 3, settings.OUTBOX_SEND_LEASE_SECONDS / 2)
+    stop_at = lease_end - datetime.timedelta(seconds=margin)
+    if not sendable:
+        return 0
+    outcomes: queue.SimpleQueue = queue.SimpleQueue()
+    stop = threading.Event()
+    sessions = min(SMTP_SESSIONS, len(sendable))
+    threads = thread_headers(sendable)
+    senders = [
+        threading.Thread(
+            target=_send_share, args=(sendable[n::sessions], threads, outcomes, stop), daemon=True
+        )
+        for n in range(sessions)
+    ]
+    for sender in senders:
+        sender.start()
+    sent = 0
+    done = set()
+    unmarked: list[OutgoingEmail] = []
+    try:
+        finished = 0
+        while finished < sessions:
+            try:
+                outcome = outcomes.get(timeout=1)
+            except queue.Empty:
+                outcome = ()
+            if timezone.now() >= stop_at:
+                stop.set()
+            if outcome is None:
+                finished += 1
+                continue
+            if not outcome:
+                continue
+            email, error = outcome
+            done.add(email.pk)
+            if error is not None:
+                _record_failure(email, error)
+                continue
+            unmarked.append(email)
+            if len(unmarked) >= MARK_SENT_EVERY:
+                _record_sent_batch(unmarked)
+                sent += len(unmarked)
+                unmarked = []
+        if unmarked:
+            _record_sent_batch(unmarked)
+            sent += len(unmarked)
+    finally:
+        # Also when this thread dies: the senders stop after their current email.
+        stop.set()
+        for sender in senders:
+            sender.join()
+    if left := [email for email in sendable if email.pk not in done]:
+        _release(left, lease_end)
+    return sent
+
+
+def _send_share(
+    emails: list[OutgoingEmail],
+    threads: dict[int, dict[str, str]],
+    outcomes: queue.SimpleQueue,
+    stop: threading.Event,
+) -> None:
+    """One sending thread: its share of the batch through one SMTP session
+    (a connect, greeting and QUIT per session, not per email). A server
+    that cannot be reached now fails each email as before (backoff)."""
     connection = get_connection()
     try:
         connection.open()
     except OSError:
         connection = None
     try:
-        return sum(send_outgoing_email(pk, connection=connection) for pk in due)
+        for email in emails:
+            if stop.is_set():
+                break
+            outcomes.put((email, _transmit(email, connection, threads.get(email.pk, {}))))
     finally:
         if connection is not None:
             connection.close()
+        outcomes.put(None)
+
+
+def _release(emails: list[OutgoingEmail], lease_end: datetime.datetime) -> None:
+    """Hand claimed but unsent emails back: due now, the attempt not counted."""
+    OutgoingEmail.objects.filter(
+        pk__in=[email.pk for email in emails], status=OutgoingEmail.Status.SENDING, next_attempt_at=lease_end
+    ).update(status=OutgoingEmail.Status.PENDING, attempts=F("attempts") - 1, next_attempt_at=timezone.now())

@@ -43,7 +43,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
@@ -146,11 +146,38 @@ def due_slots(interview: InterviewRequest, done: set[str], now: datetime.datetim
     ]
 
 
+def next_check(interview: InterviewRequest, done: set[str]) -> datetime.datetime:
+    """A time before which no reminder of this request can fall due, as long
+    as its schedule (sent_at, policy, deadline) stays as it is: the earliest
+    slot neither sent nor skipped, not before the contact is back, and the
+    end of the deadline when there is none (no reminders after it)."""
+    zone = timezone.get_current_timezone()
+    day_after = lambda day: datetime.datetime.combine(  # noqa: E731
+        day + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
+    )
+    end = day_after(interview.deadline)
+    if interview.replied_by_email_at is not None:
+        return end
+    times = [
+        slot.due_at
+        for slot in plan(interview)
+        if slot.name not in done and not out_of_window(interview, slot)
+    ]
+    if not times:
+        return end
+    first = min(times)
+    if interview.away_until is not None:
+        first = max(first, day_after(interview.away_until))
+    return min(first, end)
+
+
 def candidates(now: datetime.datetime):
     """Requests that may have a reminder due, with the slots they used up:
-    two queries, however many requests wait."""
+    two queries, reading only rows whose next_reminder_at has come (or was
+    never worked out since their schedule changed), however many wait."""
     return (
         InterviewRequest.objects.filter(
+            Q(next_reminder_at__isnull=True) | Q(next_reminder_at__lte=now),
             status__in=UNANSWERED,
             sent_at__isnull=False,
             deadline__gte=timezone.localdate(now),
@@ -167,6 +194,8 @@ def candidates(now: datetime.datetime):
             "remind_before_deadline_days",
             "replied_by_email_at",
             "away_until",
+            "next_reminder_at",
+            "updated_at",
         )
         .prefetch_related(
             Prefetch("reminder_slots", queryset=ReminderSlot.objects.only("request_id", "slot"))
@@ -190,6 +219,10 @@ def send_reminder(interview_pk: int, now: datetime.datetime | None = None) -> bo
         due = due_slots(interview, done, now)
         if not due:
             return False
+        # The slots this call uses up, sent or skipped: the next check comes after them.
+        InterviewRequest.objects.filter(pk=interview.pk).update(
+            next_reminder_at=next_check(interview, done | {slot.name for slot in due})
+        )
         slot, superseded = due[-1], due[:-1]
         last = interview.last_contacted_at
         if last and last != interview.sent_at and last > now - MIN_GAP:
@@ -270,11 +303,18 @@ def send_reminder(interview_pk: int, now: datetime.datetime | None = None) -> bo
 def send_due_reminders(now: datetime.datetime | None = None) -> int:
     """The beat job: every due reminder, once. Returns how many were queued."""
     now = now or timezone.now()
-    due = [
-        interview.pk
-        for interview in candidates(now)
-        if due_slots(interview, {row.slot for row in interview.reminder_slots.all()}, now)
-    ]
+    due = []
+    for interview in candidates(now):
+        done = {row.slot for row in interview.reminder_slots.all()}
+        if due_slots(interview, done, now):
+            due.append(interview.pk)
+            continue
+        # Nothing due now (the contact is away, answered by email, a slot out
+        # of its window): not read again before its next slot can come due.
+        # Only if nobody changed the request meanwhile (a new schedule empties the field).
+        InterviewRequest.objects.filter(pk=interview.pk, updated_at=interview.updated_at).update(
+            next_reminder_at=next_check(interview, done)
+        )
     return sum(send_reminder(pk, now) for pk in due)
 
 

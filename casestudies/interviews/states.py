@@ -232,6 +232,7 @@ def send(request: InterviewRequest, *, user) -> InterviewRequest:
         raw.append(tokens.issue_token(locked))
         # The reminder schedule counts from here (casestudies.interviews.reminders).
         locked.last_contacted_at = locked.sent_at = timezone.now()
+        locked.next_reminder_at = None  # the schedule starts: the next reminder scan works it out
 
     return _transition(
         request,
@@ -243,7 +244,14 @@ def send(request: InterviewRequest, *, user) -> InterviewRequest:
             # The log names the contact by role, never by address: erasure leaves it whole.
             "summary": gettext("Questionnaire link sent to the contact person"),
         },
-        extra_fields=["token_hash", "token_expires_at", "token_revoked", "last_contacted_at", "sent_at"],
+        extra_fields=[
+            "token_hash",
+            "token_expires_at",
+            "token_revoked",
+            "last_contacted_at",
+            "sent_at",
+            "next_reminder_at",
+        ],
         prepare=prepare,
         after=lambda locked: emails.queue_invitation(locked, raw[0]),
     )
@@ -448,7 +456,15 @@ def set_reminder_policy(
         )
         locked.remind_after_days = ", ".join(str(day) for day in parse_day_list(after_days))
         locked.remind_before_deadline_days = before_deadline_days or None
-        locked.save(update_fields=["remind_after_days", "remind_before_deadline_days", "updated_at"])
+        locked.next_reminder_at = None  # a new schedule: the next reminder scan works it out
+        locked.save(
+            update_fields=[
+                "remind_after_days",
+                "remind_before_deadline_days",
+                "next_reminder_at",
+                "updated_at",
+            ]
+        )
         log(
             locked,
             "casestudies.interview.reminder_policy",
@@ -480,7 +496,9 @@ def extend_deadline(request: InterviewRequest, *, user, deadline) -> InterviewRe
             raise ActionRefused(" ".join(invalid.messages)) from invalid
         previous = locked.deadline
         locked.deadline = deadline
-        fields = ["deadline", "updated_at"]
+        # Slots move with the deadline: the next reminder scan works them out.
+        locked.next_reminder_at = None
+        fields = ["deadline", "next_reminder_at", "updated_at"]
         if locked.token_hash and not locked.token_revoked:
             new_expiry = tokens.token_expiry(locked)
             if locked.token_expires_at is None or new_expiry > locked.token_expires_at:
@@ -611,6 +629,7 @@ def _reopen(
     def prepare(locked: InterviewRequest) -> None:
         today = timezone.localdate()
         locked.deadline = max(locked.deadline, today + datetime.timedelta(days=REOPEN_DAYS))
+        locked.next_reminder_at = None  # slots move with the deadline
         if locked.token_expires_at:
             locked.token_expires_at = max(locked.token_expires_at, tokens.token_expiry(locked))
 
@@ -637,7 +656,7 @@ def _reopen(
             if by_contact
             else gettext("A late answer was logged: the request is open again."),
         },
-        extra_fields=["deadline", "token_expires_at"],
+        extra_fields=["deadline", "token_expires_at", "next_reminder_at"],
         prepare=prepare,
         after=after,
         action="casestudies.interview.reopened",

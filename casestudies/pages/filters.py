@@ -7,15 +7,17 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from blog.models import PageTag, Series
-from casestudies.companies.models import Company, Industry
+from casestudies.companies.models import Industry
 from casestudies.pages.outcomes import Outcome
 
 FILTER_NAMES = ("outcome", "industry", "company", "series", "year", "tag")
+COMPANY_LIST_ID = "company-suggestions"
+COMPANY_SUGGESTIONS = 30
 
 
 class CaseStudyFilter(django_filters.FilterSet):
@@ -23,13 +25,13 @@ class CaseStudyFilter(django_filters.FilterSet):
     industry = django_filters.ChoiceFilter(
         field_name="company__industry", choices=Industry.choices, label=_("Industry"), empty_label=_("All")
     )
-    # Only companies readers can find a case study of (and a page for): the
-    # index hands them in (`companies`).
-    company = django_filters.ModelChoiceFilter(
-        queryset=Company.objects.none(),
-        to_field_name="slug",
+    # A text field, not a menu of every company: the page must not grow with
+    # the companies. It takes a name or a slug (links from a company's page);
+    # the browser suggests COMPANY_SUGGESTIONS names (a datalist).
+    company = django_filters.CharFilter(
+        method="filter_company",
         label=_("Company"),
-        empty_label=_("All"),
+        widget=forms.TextInput(attrs={"list": COMPANY_LIST_ID, "autocomplete": "off"}),
     )
     series = django_filters.ModelChoiceFilter(
         queryset=Series.objects.all(),
@@ -47,13 +49,24 @@ class CaseStudyFilter(django_filters.FilterSet):
     ):
         super().__init__(data, queryset=queryset, **kwargs)
         self._unfiltered = queryset
-        self.filters["company"].queryset = companies
+        # Only companies readers can find a case study of (and a page for): the index hands them in.
+        self._companies = companies
         if year_choices is None:
             # A scan of every case study: done once per request (outcome_counts reuses it).
             years = queryset.dates("date", "year", order="DESC") if queryset is not None else []
             year_choices = [(str(year.year), str(year.year)) for year in years]
         self._year_choices = year_choices
         self.filters["year"].extra["choices"] = year_choices
+
+    def filter_company(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        company = self._companies.filter(Q(slug=value) | Q(name__iexact=value)).order_by("pk").first()
+        # A company nobody can find (a stale link, a typo) is ignored, as an invalid choice was.
+        return queryset if company is None else queryset.filter(company=company)
+
+    def company_suggestions(self) -> list[str]:
+        """The names the company field suggests: a few, however many companies there are."""
+        return list(self._companies.order_by("name").values_list("name", flat=True)[:COMPANY_SUGGESTIONS])
 
     def filter_tag(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         # Tags hang on wagtailcore.Page; a join through the subclass fails on
@@ -70,7 +83,7 @@ class CaseStudyFilter(django_filters.FilterSet):
         others = CaseStudyFilter(
             self._without("outcome"),
             queryset=self._unfiltered,
-            companies=self.filters["company"].queryset,
+            companies=self._companies,
             year_choices=self._year_choices,
         )
         rows = dict(others.qs.order_by().values_list("outcome").annotate(n=Count("pk")))

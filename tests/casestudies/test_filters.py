@@ -121,3 +121,18 @@ def test_outcome_shows_on_every_card(client, cases):
     for outcome in ("failure", "best_practice", "open"):
         assert f"card card--{outcome}" in html
         assert f'<span class="badge badge--{outcome}">' in html
+
+
+def test_the_company_filter_takes_a_name_and_suggests_only_a_few(client, cases, index):
+    from casestudies.pages.filters import COMPANY_SUGGESTIONS
+
+    assert titles(client.get("/fallstudien/?company=laden gmbh")) == {"C", "D"}
+    for number in range(COMPANY_SUGGESTIONS + 5):
+        make_case_study(index, company=CompanyFactory(name=f"<b>Firma {number:02d}</b>"), title=f"F{number}")
+
+    html = client.get("/fallstudien/").content.decode()
+
+    datalist = html.split('<datalist id="company-suggestions">', 1)[1].split("</datalist>", 1)[0]
+    assert datalist.count("<option") == COMPANY_SUGGESTIONS
+    assert "<b>" not in datalist and "&lt;b&gt;Firma" in datalist
+    assert "<select" not in html.split('name="company"', 1)[0].rsplit("<label", 1)[-1]

@@ -202,3 +202,24 @@ def test_two_autosaves_at_the_same_moment_both_land(transactional_db):
         "Automatisch 0.",
         "Automatisch 1.",
     }
+
+
+@pytest.mark.postgres
+def test_two_sweeps_at_once_send_every_email_once(postgres, transactional_db):
+    interview = InterviewRequestFactory()
+    for n in range(60):
+        OutgoingEmail.objects.create(
+            key=f"sweep:{n}", to=f"c{n}@b.test", subject="s", text="t", request=interview
+        )
+
+    def sweep_until_empty() -> int:
+        sent = 0
+        while batch := outbox.relay_batch(7):
+            sent += batch
+        return sent
+
+    results = race(2, sweep_until_empty)
+
+    assert sum(results) == 60, results
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(f"c{n}@b.test" for n in range(60))
+    assert not OutgoingEmail.objects.exclude(status="sent").exists()

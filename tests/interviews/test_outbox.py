@@ -213,3 +213,67 @@ def test_the_message_id_is_stable_and_does_not_show_the_key():
     assert header == outbox.message_id(email)
     assert header.startswith(f"<outbox.{email.pk}.") and header.endswith("@casebook.test>")
     assert "secret-token-hash" not in header
+
+
+# The sweep claims a batch in one statement and sends it through few SMTP sessions.
+
+
+def test_two_sweeps_never_claim_the_same_email(settings):
+    emails = [queued(key=f"batch:{n}") for n in range(5)]
+
+    first = outbox.rows.claim(
+        outbox._due(timezone.now()),
+        limit=3,
+        order_by=["next_attempt_at", "pk"],
+        status=OutgoingEmail.Status.SENDING,
+        next_attempt_at=timezone.now() + datetime.timedelta(seconds=settings.OUTBOX_SEND_LEASE_SECONDS),
+    )
+    # A second sweep while the first still holds its batch: only the rest.
+    assert outbox.relay_pending_emails.apply().get() == 2
+
+    assert len(first) == 3
+    sent_to = sorted(message.extra_headers["Message-ID"] for message in mail.outbox)
+    assert sent_to == sorted(
+        outbox.message_id(email) for email in emails if email.pk not in {e.pk for e in first}
+    )
+
+
+def test_a_sweep_sends_every_due_email_once_with_the_same_few_queries():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def sweep(count: int, start: int) -> int:
+        for n in range(start, start + count):
+            queued(key=f"many:{n}")
+        with CaptureQueriesContext(connection) as queries:
+            assert outbox.relay_pending_emails.apply().get() == count
+        return len(queries)
+
+    assert sweep(3, 0) == sweep(40, 100)
+    assert len(mail.outbox) == 43
+    assert not OutgoingEmail.objects.exclude(status="sent").exists()
+
+
+def test_a_sweep_that_died_after_the_server_accepted_sends_its_batch_again_after_the_lease(
+    settings, monkeypatch, time_machine
+):
+    emails = [queued(key=f"crash:{n}") for n in range(3)]
+
+    def process_dies(emails):
+        raise SystemExit("killed between the server's acceptance and the commit")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(outbox, "_record_sent_batch", process_dies)
+        with pytest.raises(SystemExit):
+            outbox.relay_pending_emails.apply(throw=True)
+    assert len(mail.outbox) == 3
+    assert set(OutgoingEmail.objects.values_list("status", flat=True)) == {"sending"}
+
+    assert outbox.relay_pending_emails.apply().get() == 0  # still within the lease
+    time_machine.move_to(past_the_lease(settings))
+    assert outbox.relay_pending_emails.apply().get() == 3
+
+    assert [(e.status, e.attempts) for e in OutgoingEmail.objects.order_by("pk")] == [("sent", 2)] * 3
+    first, second = mail.outbox[:3], mail.outbox[3:]
+    ids = lambda messages: sorted(m.extra_headers["Message-ID"] for m in messages)  # noqa: E731
+    assert ids(first) == ids(second) == sorted(outbox.message_id(email) for email in emails)

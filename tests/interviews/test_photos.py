@@ -793,3 +793,14 @@ def test_the_contact_is_told_in_their_language(client, opened, interview):
         "1 photo was already among your uploads and was not stored a second time."
         in response.content.decode()
     )
+
+
+def test_a_thumbnail_fills_its_box_on_the_long_side_and_keeps_the_shape():
+    out = io.BytesIO()
+    Image.new("RGB", (4000, 3000), (200, 120, 40)).save(out, format="JPEG", quality=80)
+
+    thumbnail = Image.open(io.BytesIO(photos.make_thumbnail(out.getvalue())))
+
+    width = photos.THUMBNAIL_SIZE[0]
+    assert thumbnail.size == (width, width * 3 // 4)
+    assert thumbnail.getpixel((10, 10)) == pytest.approx((200, 120, 40), abs=6)

@@ -81,9 +81,11 @@ class InterviewRequestFilterSet(WagtailFilterSet):
     needs_action = NeedsActionFilter(label=_("needs action"))
     deadline_state = DeadlineFilter(label=_("deadline"))
     # Only what the user may see: an author is not shown who else asks whom.
-    company = django_filters.ModelChoiceFilter(
-        label=_("company"), queryset=lambda request: visibility.companies_asked(request.user)
-    )
+    # A search field, not a menu of every company asked: the filter panel must
+    # not grow with the companies. It searches the requests the listing
+    # already limits to what the user may see, so it reveals no one.
+    # A company's id (links from its page) or part of its name.
+    company = django_filters.CharFilter(method="filter_company", label=_("company"))
     owner = django_filters.ModelChoiceFilter(
         label=_("owner"), queryset=lambda request: visibility.request_owners(request.user)
     )
@@ -91,6 +93,12 @@ class InterviewRequestFilterSet(WagtailFilterSet):
     class Meta:
         model = InterviewRequest
         fields = ["status", "company", "owner"]
+
+    def filter_company(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if value.isdigit():
+            return queryset.filter(company_id=int(value))
+        return queryset.filter(company__name__icontains=value) if value else queryset
 
 
 class FunnelColumn(Column):
