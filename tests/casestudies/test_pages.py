@@ -58,7 +58,7 @@ def test_a_company_without_a_published_case_study_stays_out_of_sight(client, ind
     assert client.get("/unternehmen/unbekannt/").status_code == 404
     assert client.get("/unternehmen/veroeffentlicht/").status_code == 200
     index_html = client.get("/fallstudien/").content.decode()
-    assert ">Veröffentlicht AG</option>" in index_html
+    assert '<option value="Veröffentlicht AG">' in index_html
     assert "Nur angefragt" not in index_html and "Unbekannt AG" not in index_html
     sitemap = client.get("/sitemap.xml").content.decode()
     assert "/unternehmen/veroeffentlicht/</loc>" in sitemap
