@@ -847,6 +847,14 @@ def expire_overdue() -> int:
 # Answers that came by email ---------------------------------------------------
 
 
+def questions_open_for_email(request: InterviewRequest):
+    """The questions answers from an email may go into now: none unless the
+    request takes answers from email, else those without a final answer."""
+    if request.status not in EMAIL_ANSWERABLE:
+        return InterviewQuestion.objects.none()
+    return InterviewQuestion.objects.filter(request=request).exclude(answer__is_final=True)
+
+
 def take_answers_from_email(
     request: InterviewRequest,
     *,
@@ -874,11 +882,7 @@ def take_answers_from_email(
                 gettext("Answers cannot be taken from an email in this state (now: “%(status)s”).")
                 % {"status": S(locked.status).label}
             )
-        open_ids = set(
-            InterviewQuestion.objects.filter(request=locked)
-            .exclude(answer__is_final=True)
-            .values_list("pk", flat=True)
-        )
+        open_ids = set(questions_open_for_email(locked).values_list("pk", flat=True))
         if not set(texts) <= open_ids:
             raise ActionRefused(gettext("Some of these questions are no longer open. Reload the page."))
         step = {

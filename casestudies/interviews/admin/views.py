@@ -586,10 +586,8 @@ class ReplyForm(forms.Form):
 
 
 def open_questions_of(interview: InterviewRequest) -> list[InterviewQuestion]:
-    """The questions an email's answers may go into (states.take_answers_from_email decides)."""
-    if interview.status not in statuses.EMAIL_ANSWERABLE:
-        return []
-    return list(interview.questions.exclude(answer__is_final=True).order_by("sort_order", "pk"))
+    """The questions an email's answers may go into, in the questionnaire's order."""
+    return list(interview_states.questions_open_for_email(interview).order_by("sort_order", "pk"))
 
 
 def replies_of(interview: InterviewRequest):
