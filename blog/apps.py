@@ -74,9 +74,10 @@ class BlogConfig(AppConfig):
         from wagtail.models import PageViewRestriction, Site
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
-        from . import fragments
+        from . import fragments, rendered_pages
 
         page_published.connect(fragments.invalidate_on_publish, dispatch_uid="fragments-published")
+        page_published.connect(rendered_pages.page_published, dispatch_uid="rendered-page-published")
         for signal in (page_unpublished, post_page_move):
             signal.connect(fragments.invalidate, dispatch_uid=f"fragments-{signal!r}")
         models = [apps.get_model(label) for label in ("blog.Author", "blog.Series", "casestudies.Company")]

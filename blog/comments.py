@@ -12,6 +12,7 @@ from django_comments.moderation import CommentModerator, moderator
 from django_comments.signals import comment_was_posted, comment_will_be_posted
 from wagtail.models import Page
 
+from . import rendered_pages
 from .comment_notifications import notify_authors
 from .front_cache import pages_changed
 
@@ -50,6 +51,8 @@ def _empty_cache_on_change(sender, instance, created: bool = False, **kwargs) ->
     if created and not instance.is_public:
         return
     page = instance.content_object
+    if isinstance(page, Page):
+        rendered_pages.comments_changed(page.pk)
     pages_changed([page] if isinstance(page, Page) else [])
 
 

@@ -6,12 +6,15 @@ import logging
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
+from django.http import HttpResponse
 from django.http.request import split_domain_port
 from wagtail.models import Page, Site
 from wagtail.models.pages import RouteResult
 from wagtail.views import serve as wagtail_serve
 
-from .fragments import TIMEOUT, generation_for
+from . import rendered_pages
+from .fragments import ANY_RESTRICTION_KEY, TIMEOUT, any_view_restriction, generation_for
+from .page_marks import mark_page
 
 logger = logging.getLogger("casebook.routing")
 
@@ -49,7 +52,7 @@ class RouteMiddleware:
             return None
         try:
             path = view_kwargs["path"] if "path" in view_kwargs else view_args[0]
-            self.route(request, path)
+            return self.route(request, path)
         except Exception:  # the cache down or anything odd: Wagtail routes as usual
             logger.exception("Fast routing failed; Wagtail routes this request")
             for attribute in ("_wagtail_site", "_wagtail_route_for_request"):
@@ -57,18 +60,20 @@ class RouteMiddleware:
                     delattr(request, attribute)
         return None
 
-    def route(self, request, path: str) -> None:
+    def route(self, request, path: str) -> HttpResponse | None:
+        """Set Wagtail's site and route for this request; or return a
+        reader's stored rendering of the page (blog/rendered_pages.py)."""
         hostname = split_domain_port(request._get_raw_host())[0]
         port = request.get_port()
         generation_ = generation_for(request)
         site_key = _site_key(hostname, port, generation_)
         route_key = _route_key(hostname, port, path, generation_)
-        cached = cache.get_many([site_key, route_key])  # one round trip
+        cached = cache.get_many([site_key, route_key, ANY_RESTRICTION_KEY])  # one round trip
         site = cached.get(site_key)
         if site is None:
             site = Site.find_for_request(request)
             if site is None:
-                return
+                return None
             site.root_page  # noqa: B018  (read once, stored with the site)
             cache.set(site_key, site, TIMEOUT)
         request._wagtail_site = site
@@ -82,13 +87,22 @@ class RouteMiddleware:
                 .first()
             )
             if found is None:
-                return
+                return None
             cache.set(route_key, found, TIMEOUT)
         pk, content_type_id = found
         model = ContentType.objects.get_for_id(content_type_id).model_class()
         if model is None or not issubclass(model, Page) or not _routes_plainly(model):
-            return
+            return None
+        if getattr(model, "stored_for_readers", False) and rendered_pages.for_readers(request):
+            # Private pages are checked by Wagtail on the page itself: none may exist.
+            restricted = cached.get(ANY_RESTRICTION_KEY)
+            if not (any_view_restriction() if restricted is None else restricted):
+                response = rendered_pages.stored(request, pk)
+                if response is not None:
+                    mark_page(response, pk)
+                    return response
         page = model.objects.filter(pk=pk).first()
         if page is None or not page.live:
-            return
+            return None
         request._wagtail_route_for_request = RouteResult(page)
+        return None

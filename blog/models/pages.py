@@ -19,7 +19,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
 
-from .. import fragments
+from .. import fragments, rendered_pages
 from ..blocks import story_blocks
 from ..forms import StoryPageForm
 from ..page_marks import mark_page
@@ -167,8 +167,12 @@ class StoryPage(Page):
             return PageViewRestriction.objects.none()
         return super().get_view_restrictions()
 
+    # blog/routing.py serves a reader the stored rendering without loading the page.
+    stored_for_readers = True
+
     def serve(self, request, *args, **kwargs):
         response = super().serve(request, *args, **kwargs)
+        rendered_pages.store(request, response)
         if not getattr(request, "is_preview", False):
             mark_page(response, self.pk)
         return response
