@@ -13,7 +13,10 @@ site changed. docs/decisions.md, "Fragments", says why."""
 
 from __future__ import annotations
 
+import secrets
+
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import get_language
 from wagtail.models import Page, PageViewRestriction
@@ -58,6 +61,40 @@ def invalidate_on_publish(instance=None, previous_revision=None, **_kwargs) -> N
 
 def forget_restrictions(**_kwargs) -> None:
     cache.delete(ANY_RESTRICTION_KEY)
+    invalidate()  # what public() lists, and whether stored renderings may be served
+
+
+# Stamps: finer than the generation, for what one change makes untrue (a
+# page's rendering, the index's counts). A value is stored beside the stamp
+# it was computed under and used only while the stamp is unchanged.
+
+
+def stamp_key(name: str) -> str:
+    return f"fragments:stamp:{name}"
+
+
+def stamps_in(found: dict, names: list[str]) -> list[int | None]:
+    """The stamps of `names` from a cache.get_many of their stamp_key()s.
+    One never set (or let go by the cache) is made anew, so that no value
+    stored under an earlier stamp can match it; None if the cache is away."""
+    stamps = []
+    for name in names:
+        key = stamp_key(name)
+        stamp = found.get(key)
+        if stamp is None:
+            cache.add(key, secrets.randbits(63), None)
+            stamp = cache.get(key)
+        stamps.append(stamp)
+    return stamps
+
+
+def renew_stamp(name: str) -> None:
+    """Now, and again once the change has committed: a value computed in
+    between (from what the database showed before the commit) was stored
+    under the middle stamp, which then no longer matches."""
+    key = stamp_key(name)
+    cache.set(key, secrets.randbits(63), None)
+    transaction.on_commit(lambda: cache.set(key, secrets.randbits(63), None))
 
 
 def any_view_restriction() -> bool:

@@ -11,9 +11,8 @@ before it was rendered: the page's publication stamp and its comment stamp.
 It is served (by blog/routing.py, before Wagtail loads the page) only while
 both stamps are unchanged.
 
-A stamp becomes a new random number at the change and again once it has
-committed: a reader who rendered in between (what the database showed
-before the commit) stored that rendering under a stamp that no longer matches.
+A stamp is renewed at the change and again once it has committed
+(fragments.renew_stamp): a rendering made in between is never served after.
 
 Only for readers: signed-in users (the user bar, the editors' view) and
 requests with a query string are rendered afresh every time, and nothing is
@@ -21,10 +20,7 @@ kept while any page on the site is private. docs/decisions.md, "Fragments"."""
 
 from __future__ import annotations
 
-import secrets
-
 from django.core.cache import cache
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
 
@@ -33,8 +29,8 @@ from . import fragments
 _PENDING = "_casebook_rendered_page"
 
 
-def _stamp_key(kind: str, page_pk: int) -> str:
-    return f"fragments:stamp:{kind}:{page_pk}"
+def _stamps(page_pk: int) -> list[str]:
+    return [f"page:{page_pk}", f"comments:{page_pk}"]
 
 
 def _page_key(request: HttpRequest, page_pk: int) -> str:
@@ -50,17 +46,9 @@ def stored(request: HttpRequest, page_pk: int) -> HttpResponse | None:
     """The stored rendering of this page, if it is still true; else None,
     and the stamps are remembered for store() after Wagtail rendered it."""
     key = _page_key(request, page_pk)
-    stamp_keys = [_stamp_key("page", page_pk), _stamp_key("comments", page_pk)]
-    found = cache.get_many([key, *stamp_keys])  # one round trip
-    stamps = []
-    for stamp_key in stamp_keys:
-        stamp = found.get(stamp_key)
-        if stamp is None:
-            # Never set, or let go by the cache: a new one, which no stored
-            # rendering can carry.
-            cache.add(stamp_key, secrets.randbits(63), None)
-            stamp = cache.get(stamp_key)
-        stamps.append(stamp)
+    names = _stamps(page_pk)
+    found = cache.get_many([key, *map(fragments.stamp_key, names)])  # one round trip
+    stamps = fragments.stamps_in(found, names)
     kept = found.get(key)
     if kept is not None and list(kept[:2]) == stamps:
         return HttpResponse(kept[2])
@@ -80,20 +68,12 @@ def store(request: HttpRequest, response: HttpResponse) -> None:
     cache.set(key, (page_stamp, comments_stamp, response.content), fragments.TIMEOUT)
 
 
-def _renew(kind: str, page_pk: int) -> None:
-    key = _stamp_key(kind, page_pk)
-    # Now, and again once committed: a rendering made in between (of the
-    # data before the commit) is stored under the middle stamp.
-    cache.set(key, secrets.randbits(63), None)
-    transaction.on_commit(lambda: cache.set(key, secrets.randbits(63), None))
-
-
 def page_published(instance=None, **_kwargs) -> None:
     """Wagtail's page_published: the page has a new live revision."""
     if instance is not None:
-        _renew("page", instance.pk)
+        fragments.renew_stamp(_stamps(instance.pk)[0])
 
 
 def comments_changed(page_pk: int) -> None:
     """A comment of this page was approved, hidden or deleted."""
-    _renew("comments", page_pk)
+    fragments.renew_stamp(_stamps(page_pk)[1])

@@ -17,6 +17,7 @@ class CaseStudiesConfig(AppConfig):
         from casestudies.interviews import states as interview_states
         from casestudies.interviews.signals import interview_accepted, last_notice_sent, replied_by_email
         from casestudies.pages import drafts as case_study_drafts
+        from casestudies.pages import facets as case_study_facets
         from casestudies.pages import guards
         from casestudies.pages.models import CaseStudyPage
         from casestudies.publishing import last_notice
@@ -28,6 +29,9 @@ class CaseStudiesConfig(AppConfig):
             case_study_drafts.on_case_study_published,
             sender=CaseStudyPage,
             dispatch_uid="casestudies-published",
+        )
+        page_published.connect(
+            case_study_facets.case_study_published, sender=CaseStudyPage, dispatch_uid="casestudies-facets"
         )
         replied_by_email.connect(interview_states.on_replied_by_email, dispatch_uid="casestudies-late-reply")
         email_due.connect(emails.on_email_due, dispatch_uid="casestudies-outbox")

@@ -16,6 +16,8 @@ from casestudies.companies.models import Industry
 from casestudies.pages.outcomes import Outcome
 
 FILTER_NAMES = ("outcome", "industry", "company", "series", "year", "tag")
+# The filters that change the numbers beside each outcome.
+COUNTED_BY = tuple(name for name in FILTER_NAMES if name != "outcome")
 COMPANY_LIST_ID = "company-suggestions"
 COMPANY_SUGGESTIONS = 30
 
@@ -45,17 +47,23 @@ class CaseStudyFilter(django_filters.FilterSet):
     year = django_filters.ChoiceFilter(field_name="date__year", label=_("Year"), empty_label=_("All"))
 
     def __init__(
-        self, data=None, queryset: QuerySet | None = None, *, companies: QuerySet, year_choices=None, **kwargs
+        self,
+        data=None,
+        queryset: QuerySet | None = None,
+        *,
+        companies: QuerySet,
+        year_choices: list[tuple[str, str]] | None = None,
+        company_suggestions: list[str] | None = None,
+        **kwargs,
     ):
         super().__init__(data, queryset=queryset, **kwargs)
         self._unfiltered = queryset
         # Only companies readers can find a case study of (and a page for): the index hands them in.
         self._companies = companies
         if year_choices is None:
-            # A scan of every case study: done once per request (outcome_counts reuses it).
-            years = queryset.dates("date", "year", order="DESC") if queryset is not None else []
-            year_choices = [(str(year.year), str(year.year)) for year in years]
+            year_choices = years_of(queryset) if queryset is not None else []
         self._year_choices = year_choices
+        self._company_suggestions = company_suggestions
         self.filters["year"].extra["choices"] = year_choices
 
     def filter_company(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
@@ -66,7 +74,9 @@ class CaseStudyFilter(django_filters.FilterSet):
 
     def company_suggestions(self) -> list[str]:
         """The names the company field suggests: a few, however many companies there are."""
-        return list(self._companies.order_by("name").values_list("name", flat=True)[:COMPANY_SUGGESTIONS])
+        if self._company_suggestions is None:
+            self._company_suggestions = suggested_names(self._companies)
+        return self._company_suggestions
 
     def filter_tag(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         # Tags hang on wagtailcore.Page; a join through the subclass fails on
@@ -77,21 +87,34 @@ class CaseStudyFilter(django_filters.FilterSet):
     def is_active(self) -> bool:
         return self.is_bound and any(self.form.cleaned_data.get(name) for name in FILTER_NAMES)
 
-    def outcome_counts(self) -> list[dict[str, object]]:
-        """Per outcome, how many case studies the other active filters leave:
-        the numbers a reader sees beside each outcome link."""
+    def outcome_rows(self) -> dict[str, int]:
+        """Per outcome, how many case studies the other active filters leave
+        (one grouped query)."""
         others = CaseStudyFilter(
             self._without("outcome"),
             queryset=self._unfiltered,
             companies=self._companies,
             year_choices=self._year_choices,
         )
-        rows = dict(others.qs.order_by().values_list("outcome").annotate(n=Count("pk")))
-        selected = self.form.cleaned_data.get("outcome") if self.is_bound else ""
+        return dict(others.qs.order_by().values_list("outcome").annotate(n=Count("pk")))
+
+    def _selected_outcome(self) -> str:
+        return (self.form.cleaned_data.get("outcome") or "") if self.is_bound else ""
+
+    def outcome_counts(self, rows: dict[str, int] | None = None) -> list[dict[str, object]]:
+        """The numbers a reader sees beside each outcome link."""
+        rows = self.outcome_rows() if rows is None else rows
+        selected = self._selected_outcome()
         return [
             {"value": value, "label": label, "count": rows.get(value, 0), "selected": value == selected}
             for value, label in Outcome.choices
         ]
+
+    def count(self, rows: dict[str, int]) -> int:
+        """How many case studies the list holds, from outcome_rows(): the
+        chosen outcome's number, or all of them."""
+        selected = self._selected_outcome()
+        return rows.get(selected, 0) if selected else sum(rows.values())
 
     def _without(self, name: str):
         if not self.is_bound:
@@ -100,3 +123,12 @@ class CaseStudyFilter(django_filters.FilterSet):
         data.pop(name, None)
         data.pop("page", None)
         return data
+
+
+def years_of(queryset: QuerySet) -> list[tuple[str, str]]:
+    """The years with a case study, newest first, as the year filter's choices."""
+    return [(str(year.year), str(year.year)) for year in queryset.dates("date", "year", order="DESC")]
+
+
+def suggested_names(companies: QuerySet) -> list[str]:
+    return list(companies.order_by("name").values_list("name", flat=True)[:COMPANY_SUGGESTIONS])

@@ -23,7 +23,8 @@ from casestudies.companies.models import Company
 from casestudies.pages import guards
 from casestudies.pages.blocks import case_study_blocks
 from casestudies.pages.checklist import ChecklistPanel
-from casestudies.pages.filters import CaseStudyFilter
+from casestudies.pages.facets import IndexFacets
+from casestudies.pages.filters import COUNTED_BY, CaseStudyFilter, suggested_names, years_of
 from casestudies.pages.outcomes import Outcome
 
 
@@ -66,14 +67,23 @@ class CaseStudyIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        case_studies, companies = self.case_studies(), published_companies()
+        # Counting every case study on each view made the index grow with them (pages/facets.py).
+        facets = IndexFacets(self.pk, request, counted_by=COUNTED_BY)
         filters = CaseStudyFilter(
-            request.GET or None, queryset=self.case_studies(), companies=published_companies()
+            request.GET or None,
+            queryset=case_studies,
+            companies=companies,
+            year_choices=facets.get("years", lambda: years_of(case_studies)),
+            company_suggestions=facets.get("companies", lambda: suggested_names(companies)),
         )
-        page = Paginator(case_study_listing(filters.qs), PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = facets.get("outcomes", filters.outcome_rows)
+        paginator = Paginator(case_study_listing(filters.qs), PAGE_SIZE)
+        paginator.count = filters.count(rows)  # known from the counts: no COUNT(*) of its own
         context.update(
-            case_studies=page,
+            case_studies=paginator.get_page(request.GET.get("page")),
             filters=filters,
-            outcome_counts=filters.outcome_counts(),
+            outcome_counts=filters.outcome_counts(rows),
             filtered=filters.is_active(),
         )
         return context
