@@ -5,9 +5,14 @@ nothing beyond the byte limit of a file is kept, even in a temporary file
 (BoundedPhotoUpload). A file is read only up to the byte limit, identified
 among the formats we accept (JPEG, PNG, WebP, HEIC) by content, never by
 name or content type, checked against our pixel limit before it is decoded,
-decoded completely, turned upright by its EXIF orientation and re-encoded
-as a plain sRGB-less RGB JPEG: no EXIF, no GPS, no XMP, no ICC profile,
-nothing appended. Multi-frame files (animations, HEIC
+decoded completely (once) and re-encoded as a plain sRGB-less RGB JPEG
+whose only metadata is its EXIF orientation (a one-tag EXIF block, only when
+the photo is not upright): no GPS, no camera data, no dates, no XMP, no ICC
+profile, nothing appended. The pixels keep the camera's order, because turning
+a 12 MP photo costs a second full-size copy (docs/decisions.md, "Photos: one
+decode"); browsers and Wagtail's renditions show it upright by the tag. The
+thumbnail comes from the same decoded pixels, turned upright, and carries
+nothing. Multi-frame files (animations, HEIC
 sequences) are refused rather than silently cut to their first frame; the one
 exception is a camera's MPO JPEG, whose first frame is the photo itself and
 whose further frames are previews or depth maps."""
