@@ -83,12 +83,13 @@ class PhotoRejected(Exception):
 @dataclass(frozen=True)
 class CleanPhoto:
     content: bytes
+    # Made from the same decode: upright, no metadata at all.
+    thumbnail: bytes
     # As the photo is shown (upright), whatever the order of the pixels in `content`.
     width: int
     height: int
     # SHA-256 of the file as it was sent: how a file sent twice is recognised.
-    source_hash: str = ""
-    thumbnail: bytes = b""
+    source_hash: str
 
 
 @dataclass(frozen=True)
@@ -174,6 +175,8 @@ def clean_photo(upload: UploadedFile) -> CleanPhoto:
                 stream.close()  # decoded: the sent file's bytes are not needed any more
                 orientation = _orientation(image)
                 rgb = _to_rgb(image)
+                if rgb is not image:
+                    image.close()  # a converted copy: the decoded one goes before the encode
                 # Pillow writes a JPEG comment (and more) from an image's info
                 # unless told otherwise: forget everything the file said.
                 rgb.info = {}
