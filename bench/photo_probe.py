@@ -42,12 +42,12 @@ def main(mode: str, path: str, repeat: int) -> dict:
     data = Path(path).read_bytes()  # read once, before measuring
 
     def pipeline():
+        # What an upload costs: clean_photo makes the cleaned file and its thumbnail from one decode.
         upload = SimpleUploadedFile("upload", data, content_type="application/octet-stream")
         started = time.perf_counter()
         clean = photos.clean_photo(upload)
-        cleaned = time.perf_counter()
-        photos.make_thumbnail(clean.content)
-        return {"clean": cleaned - started, "thumbnail": time.perf_counter() - cleaned}
+        assert clean.thumbnail  # the thumbnail is part of what was measured
+        return {"clean": time.perf_counter() - started}
 
     def pillow():
         # Pillow's own plain round trip: decode everything, encode a JPEG at our quality.

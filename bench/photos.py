@@ -21,7 +21,8 @@ HEIC = Path(os.environ.get("BENCH_HEIC", DEFAULT_HEIC))
 
 def make_12mp_jpeg(path: Path) -> Path:
     """A 4000x3000 camera-like JPEG: gradients with noise (so it compresses like
-    a photo, about 4.7 MB), EXIF orientation 6 (it must be turned) and GPS."""
+    a photo, about 4.7 MB), EXIF orientation 6 (the thumbnail must be turned,
+    the cleaned file keeps the tag) and GPS (which must go)."""
     if path.exists():
         return path
     width, height = 4000, 3000

@@ -9,8 +9,8 @@ without it, and after REDIS_BREAKER_SECONDS the next call probes Redis again.
 What runs without Redis (docs/decisions.md, README "When a service fails"):
 the cache falls back to a small cache in this process's memory, so rate
 limits keep counting per process (never open); the page cache stores
-nothing; page views go straight to the database; emails and thumbnails are
-left to their periodic sweeps instead of being queued.
+nothing; page views go straight to the database; emails are left to their
+periodic sweep instead of being queued.
 """
 
 from __future__ import annotations

@@ -410,7 +410,8 @@ class ReviewState(models.TextChoices):
 
 class InterviewPhoto(models.Model):
     request = models.ForeignKey(InterviewRequest, on_delete=models.CASCADE, related_name="photos")
-    # Already re-encoded by casestudies.interviews.photos: no metadata, random name, private.
+    # Already re-encoded by casestudies.interviews.photos: no metadata but the
+    # orientation tag, random name, private. width/height are the upright ones.
     file = models.FileField(_("file"), storage=_private_storage, upload_to=_random_photo_name, max_length=255)
     thumbnail = models.FileField(
         _("thumbnail"), storage=_private_storage, upload_to=_random_thumbnail_name, max_length=255, blank=True

@@ -5,9 +5,14 @@ nothing beyond the byte limit of a file is kept, even in a temporary file
 (BoundedPhotoUpload). A file is read only up to the byte limit, identified
 among the formats we accept (JPEG, PNG, WebP, HEIC) by content, never by
 name or content type, checked against our pixel limit before it is decoded,
-decoded completely, turned upright by its EXIF orientation and re-encoded
-as a plain sRGB-less RGB JPEG: no EXIF, no GPS, no XMP, no ICC profile,
-nothing appended. Multi-frame files (animations, HEIC
+decoded completely (once) and re-encoded as a plain sRGB-less RGB JPEG
+whose only metadata is its EXIF orientation (a one-tag EXIF block, only when
+the photo is not upright): no GPS, no camera data, no dates, no XMP, no ICC
+profile, nothing appended. The pixels keep the camera's order, because turning
+a 12 MP photo costs a second full-size copy (docs/decisions.md, "Photos: one
+decode"); browsers and Wagtail's renditions show it upright by the tag. The
+thumbnail comes from the same decoded pixels, turned upright, and carries
+nothing. Multi-frame files (animations, HEIC
 sequences) are refused rather than silently cut to their first frame; the one
 exception is a camera's MPO JPEG, whose first frame is the photo itself and
 whose further frames are previews or depth maps."""
@@ -32,9 +37,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, UnidentifiedImageError
 
-from blog import redis_breaker
 from casestudies import rows
 from casestudies.interviews import contact_log, statuses
 from casestudies.interviews import states as interview_states
@@ -55,6 +59,17 @@ logger = logging.getLogger("casebook")
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "HEIF")
 JPEG_QUALITY = 88
 THUMBNAIL_SIZE = (480, 480)
+THUMBNAIL_QUALITY = 80
+# EXIF orientation -> the turn that shows the photo upright (as ImageOps.exif_transpose).
+UPRIGHT = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
 
 
 class PhotoRejected(Exception):
@@ -68,10 +83,13 @@ class PhotoRejected(Exception):
 @dataclass(frozen=True)
 class CleanPhoto:
     content: bytes
+    # Made from the same decode: upright, no metadata at all.
+    thumbnail: bytes
+    # As the photo is shown (upright), whatever the order of the pixels in `content`.
     width: int
     height: int
     # SHA-256 of the file as it was sent: how a file sent twice is recognised.
-    source_hash: str = ""
+    source_hash: str
 
 
 @dataclass(frozen=True)
@@ -120,8 +138,13 @@ def _read_bounded(upload: UploadedFile, limit: int) -> bytes:
 
 
 def clean_photo(upload: UploadedFile) -> CleanPhoto:
-    """Verify and re-encode an upload, or raise PhotoRejected with a reason the user understands."""
+    """Verify and re-encode an upload and make its thumbnail, from one decode;
+    or raise PhotoRejected with a reason the user understands."""
     data = _read_bounded(upload, settings.INTERVIEW_PHOTO_MAX_BYTES)
+    source_hash = hashlib.sha256(data).hexdigest()
+    # The stream shares the bytes: once `data` goes, closing it frees them.
+    stream = io.BytesIO(data)
+    del data
     max_pixels = settings.INTERVIEW_PHOTO_MAX_PIXELS
     unusable = PhotoRejected(
         _("This file is not a photo we can use. Please upload a JPEG, PNG, WebP or HEIC photo.")
@@ -130,11 +153,12 @@ def clean_photo(upload: UploadedFile) -> CleanPhoto:
         _("The photo has too many pixels (at most %(megapixels)s megapixels).")
         % {"megapixels": max_pixels // 1_000_000}
     )
+    out = io.BytesIO()
     with warnings.catch_warnings():
         # Pillow only warns between its own limit and twice that; we refuse.
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
-            image = Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS)
+            image = Image.open(stream, formats=ACCEPTED_FORMATS)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise too_large from None
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
@@ -148,32 +172,59 @@ def clean_photo(upload: UploadedFile) -> CleanPhoto:
                 )
             try:
                 image.load()
-                # In place: the turned pixels replace the decoded ones instead of
-                # a third full-size copy (exif_transpose copies even when upright).
-                ImageOps.exif_transpose(image, in_place=True)
+                stream.close()  # decoded: the sent file's bytes are not needed any more
+                orientation = _orientation(image)
                 rgb = _to_rgb(image)
+                if rgb is not image:
+                    image.close()  # a converted copy: the decoded one goes before the encode
+                # Pillow writes a JPEG comment (and more) from an image's info
+                # unless told otherwise: forget everything the file said.
+                rgb.info = {}
+                thumbnail = _thumbnail(rgb, orientation)
             except (Image.DecompressionBombError, Image.DecompressionBombWarning):
                 raise too_large from None
             except (OSError, SyntaxError, ValueError, TypeError, KeyError, IndexError, EOFError):
                 raise PhotoRejected(
                     _("The photo is damaged and cannot be read. Please upload it again.")
                 ) from None
-            out = io.BytesIO()
-            # Pillow writes a JPEG comment from the image's own info unless told
-            # otherwise (a COM segment survives a plain re-encode): forget it all.
-            rgb.info = {}
-            # No exif=, icc_profile= or xmp= arguments: the new file carries pixels only.
+            # No icc_profile= or xmp=, and an EXIF block of the orientation alone.
             # No optimize=True: its second pass over the coefficients costs about a
             # third of the encoding for 2-3 % fewer bytes (bench/RESULTS.md, photos).
-            rgb.save(out, format="JPEG", quality=JPEG_QUALITY)
-            return CleanPhoto(
-                content=out.getvalue(),
-                width=rgb.width,
-                height=rgb.height,
-                source_hash=hashlib.sha256(data).hexdigest(),
-            )
+            rgb.save(out, format="JPEG", quality=JPEG_QUALITY, exif=_orientation_exif(orientation))
+            width, height = _upright_size(rgb.size, orientation)
         finally:
             image.close()
+    return CleanPhoto(
+        content=out.getvalue(),
+        width=width,
+        height=height,
+        source_hash=source_hash,
+        thumbnail=thumbnail,
+    )
+
+
+def _orientation(image: Image.Image) -> int:
+    """The photo's EXIF orientation, 2-8; 1 (upright) when it has none, or one
+    we cannot read: a hostile file's EXIF is no reason to refuse its pixels."""
+    try:
+        value = image.getexif().get(ExifTags.Base.Orientation, 1)
+    except Exception:
+        return 1
+    return value if type(value) is int and value in UPRIGHT else 1
+
+
+def _orientation_exif(orientation: int) -> Image.Exif | bytes:
+    """The one piece of metadata a cleaned photo keeps; nothing when upright."""
+    if orientation == 1:
+        return b""
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = orientation
+    return exif
+
+
+def _upright_size(size: tuple[int, int], orientation: int) -> tuple[int, int]:
+    """Orientations 5-8 turn the photo by a quarter: width and height swap."""
+    return (size[1], size[0]) if orientation >= 5 else size
 
 
 def _to_rgb(image: Image.Image) -> Image.Image:
@@ -188,20 +239,40 @@ def _to_rgb(image: Image.Image) -> Image.Image:
     return image.convert("RGB")
 
 
+def _thumbnail_size(size: tuple[int, int], orientation: int) -> tuple[int, int]:
+    """The thumbnail's size in the pixels' own order: the photo, upright, fitted
+    into THUMBNAIL_SIZE (never enlarged)."""
+    width, height = _upright_size(size, orientation)
+    scale = min(THUMBNAIL_SIZE[0] / width, THUMBNAIL_SIZE[1] / height, 1)
+    fitted = (max(1, round(width * scale)), max(1, round(height * scale)))
+    return _upright_size(fitted, orientation)
+
+
+def _thumbnail(image: Image.Image, orientation: int) -> bytes:
+    """A small upright JPEG of RGB pixels, without any metadata."""
+    target = _thumbnail_size(image.size, orientation)
+    # Box-averaging by an integer factor first (9 ms for 12 MP) leaves the
+    # resampling filter a few hundred thousand pixels instead of millions;
+    # the factor keeps both sides at least the thumbnail's.
+    factor = max(1, min(image.width // target[0], image.height // target[1]))
+    small = image.reduce(factor)
+    if orientation in UPRIGHT:
+        small = small.transpose(UPRIGHT[orientation])
+    small.thumbnail(THUMBNAIL_SIZE, reducing_gap=None)
+    small.info = {}
+    out = io.BytesIO()
+    small.save(out, format="JPEG", quality=THUMBNAIL_QUALITY)
+    return out.getvalue()
+
+
 def make_thumbnail(content: bytes) -> bytes:
-    """A small JPEG of an already cleaned photo."""
+    """A thumbnail of a photo stored already (make_photo_thumbnail)."""
     with Image.open(io.BytesIO(content), formats=("JPEG",)) as image:
+        orientation = _orientation(image)
         # Draft mode: libjpeg decodes at the smallest scale (1/2 to 1/8) that is
-        # still at least the thumbnail's size, so most pixels are never made;
-        # the rest is resampled (antialiased) down to the thumbnail.
-        # Asked for the thumbnail's own size (not the square box), so a 4:3
-        # photo decodes at 1/8 rather than 1/4: a quarter of the pixels.
-        scale = min(THUMBNAIL_SIZE[0] / image.width, THUMBNAIL_SIZE[1] / image.height, 1)
-        image.draft("RGB", (max(1, round(image.width * scale)), max(1, round(image.height * scale))))
-        image.thumbnail(THUMBNAIL_SIZE, reducing_gap=None)
-        out = io.BytesIO()
-        _to_rgb(image).save(out, format="JPEG", quality=80)
-        return out.getvalue()
+        # still at least the thumbnail's size, so most pixels are never made.
+        image.draft("RGB", _thumbnail_size(image.size, orientation))
+        return _thumbnail(_to_rgb(image), orientation)
 
 
 CONSENT_VERSION = "2026-1"
@@ -286,20 +357,20 @@ def store_uploads(
                     width=photo.width,
                     height=photo.height,
                     content_hash=photo.source_hash,
+                    # The thumbnail was made from the same decode as the file.
+                    processing_state=ProcessingState.READY,
                 )
-                stored.file.name = name
+                stored.file.name, stored.thumbnail.name = name
                 stored.save()
                 photos.append(stored)
             if photos:
                 _log_upload(locked, now, len(photos))
-                ids = [p.pk for p in photos]
-                transaction.on_commit(lambda: _queue_thumbnails(ids))
     except BaseException:
-        _delete_files(names)
+        _delete_files(_flat(names))
         raise
     # Files another tab stored meanwhile were written for nothing.
     kept = {p.file.name for p in photos}
-    _delete_files([name for name in names if name not in kept])
+    _delete_files(_flat(pair for pair in names if pair[0] not in kept))
     return Stored(photos=photos, duplicates=received - len(photos))
 
 
@@ -316,18 +387,27 @@ def _log_upload(locked: InterviewRequest, now, count: int) -> None:
     )
 
 
-def _write_files(interview: InterviewRequest, cleaned: list[CleanPhoto]) -> list[str]:
-    """Store the cleaned files under fresh random names; returns the names."""
-    field = InterviewPhoto._meta.get_field("file")
-    names: list[str] = []
+def _write_files(interview: InterviewRequest, cleaned: list[CleanPhoto]) -> list[tuple[str, str]]:
+    """Store each cleaned file and its thumbnail under fresh random names;
+    returns the names, (file, thumbnail) per photo."""
+    owner = InterviewPhoto(request=interview)
+    fields = [InterviewPhoto._meta.get_field(name) for name in ("file", "thumbnail")]
+    names: list[tuple[str, str]] = []
+    written: list[str] = []
     try:
         for photo in cleaned:
-            name = field.generate_filename(InterviewPhoto(request=interview), "photo.jpg")
-            names.append(field.storage.save(name, ContentFile(photo.content)))
+            for field, content in zip(fields, (photo.content, photo.thumbnail), strict=True):
+                name = field.generate_filename(owner, "photo.jpg")
+                written.append(field.storage.save(name, ContentFile(content)))
+            names.append((written[-2], written[-1]))
     except BaseException:
-        _delete_files(names)
+        _delete_files(written)
         raise
     return names
+
+
+def _flat(pairs) -> list[str]:
+    return [name for pair in pairs for name in pair]
 
 
 def _delete_files(names: list[str]) -> None:
@@ -375,18 +455,11 @@ def too_many_files_at_once() -> PhotoRejected:
     )
 
 
-def _queue_thumbnails(photo_ids: list[int]) -> None:
-    if not redis_breaker.available():
-        logger.warning("Redis is away: thumbnails of photos %s are left to the periodic sweep", photo_ids)
-        return
-    for pk in photo_ids:
-        try:
-            make_photo_thumbnail.delay(pk)
-        except Exception:
-            logger.exception("Could not queue the thumbnail of photo %s", pk)
-
-
-# Thumbnails, made in the background ---------------------------------------------
+# Thumbnails of photos stored before they were made at upload --------------------
+#
+# Until thumbnails came from the upload's own decode (docs/decisions.md), they
+# were made by this task on the `images` queue. It stays, with its sweep, for
+# what that left behind: rows still PENDING, and tasks still in the queue.
 
 SWEEP_BATCH = 100
 
@@ -410,7 +483,8 @@ def make_photo_thumbnail(pk: int) -> None:
 
 @shared_task(name="casestudies.tasks.make_pending_thumbnails", ignore_result=True)
 def make_pending_thumbnails() -> int:
-    """The beat sweep for thumbnails whose task was never queued (broker down at upload)."""
+    """The beat sweep for photos stored without a thumbnail (before thumbnails
+    were made at upload) whose task never came."""
     stale = timezone.now() - datetime.timedelta(minutes=2)
     pending = InterviewPhoto.objects.filter(
         processing_state=ProcessingState.PENDING, uploaded_at__lte=stale

@@ -137,7 +137,7 @@ def interview_block(request: InterviewRequest) -> tuple[str, dict]:
 
 
 def import_photo(photo: InterviewPhoto, *, user) -> object:
-    """Copy an accepted photo (already stripped of its metadata) into the image
+    """Copy an accepted photo (stripped of all metadata but its orientation tag) into the image
     library, once, as a private image under a random name (pages/private_images):
     readers get it only through a live page that shows it. The upload stays where it is.
 
@@ -157,7 +157,8 @@ def import_photo(photo: InterviewPhoto, *, user) -> object:
     )
     image.file.name = private_images.private_original_name()
     # Cleaned already when it was uploaded (interviews.photos): blog.image_metadata
-    # has nothing to strip, and no file to read yet.
+    # has nothing to strip (renditions honour the orientation tag it kept), and no
+    # file to read yet. Width and height are the photo's upright ones.
     image._metadata_stripped = True
     image.save()
     photo.image = image

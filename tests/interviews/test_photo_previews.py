@@ -27,20 +27,39 @@ def send_photo(client, opened, capture, size=(900, 600)):
         )
 
 
-def test_the_contact_gets_the_thumbnail_of_their_photo_privately(
-    client, opened, interview, django_capture_on_commit_callbacks
-):
-    response = send_photo(client, opened, django_capture_on_commit_callbacks)
-    # The worker makes the thumbnail after the upload; until then the page says so.
-    assert "Die Vorschau wird erstellt." in response.content.decode()
+def test_the_contact_gets_the_thumbnail_of_their_photo_privately(client, opened, interview):
+    response = client.post(
+        opened + "photos/",
+        {"files": [upload("a.jpg", jpeg_bytes((900, 600)))], "credit": "c", "consent": "on"},
+        follow=True,
+    )
+    # Made in the upload request itself (no after-commit work, no worker):
+    # the page that answers the upload shows the preview.
+    page = response.content.decode()
     [photo] = interview.photos.all()
-    assert thumbnail_url(interview, photo) in client.get(opened).content.decode()
+    assert thumbnail_url(interview, photo) in page
+    assert "Die Vorschau wird erstellt." not in page
 
     thumbnail = client.get(thumbnail_url(interview, photo))
 
     assert thumbnail.status_code == 200 and thumbnail["Content-Type"] == "image/jpeg"
     assert thumbnail["Cache-Control"] == "no-store, private"
     assert b"".join(thumbnail.streaming_content)[:2] == b"\xff\xd8"
+
+
+def test_a_photo_stored_before_thumbnails_came_with_the_upload_says_its_preview_is_coming(
+    client, opened, interview
+):
+    [photo] = photos.store_photos(interview, [upload("a.jpg", jpeg_bytes())], caption="", credit="c")
+    photo.thumbnail.delete(save=False)
+    photo.processing_state = "pending"
+    photo.save()
+
+    page = client.get(opened).content.decode()
+
+    assert "Die Vorschau wird erstellt." in page
+    assert thumbnail_url(interview, photo) not in page
+    assert client.get(thumbnail_url(interview, photo)).status_code == 404
 
 
 def test_no_thumbnail_for_a_stranger_or_another_requests_photo(

@@ -1,7 +1,8 @@
 """Photos from the questionnaire: real camera files, hostile files, tricks.
 
-Nothing stored may carry EXIF or GPS, every refusal says why in the contact's
-language, and a refused upload never costs what was saved before."""
+A stored photo carries no metadata but its orientation tag, its thumbnail none
+at all; every refusal says why in the contact's language, and a refused upload
+never costs what was saved before."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import re
 
 import pytest
 from django.test import Client
-from PIL import Image
+from PIL import ExifTags, Image, ImageOps
 
 from casestudies.interviews import photos
 from casestudies.models import InterviewPhoto, InterviewRequest, InterviewStatus
@@ -23,26 +24,77 @@ __all__ = ["jpeg_bytes", "real", "upload"]  # other test modules import them fro
 
 pytestmark = pytest.mark.django_db
 
+ORIENTATION = ExifTags.Base.Orientation
 
-def assert_clean_jpeg(content: bytes) -> Image.Image:
+
+def assert_clean_jpeg(content: bytes, orientation: int = 1) -> Image.Image:
+    """A stored photo: plain RGB JPEG whose only metadata is the EXIF
+    orientation, and that only when it is not upright."""
     image = Image.open(io.BytesIO(content))
     assert image.format == "JPEG"
     assert image.mode == "RGB"
-    assert len(image.getexif()) == 0
-    assert not {"exif", "icc_profile", "xmp", "comment"} & set(image.info)
+    exif = image.getexif()
+    assert dict(exif) == ({} if orientation == 1 else {ORIENTATION: orientation})
+    assert not {"icc_profile", "xmp", "comment"} & set(image.info)
+    markers = [marker for marker, _ in jpeg_segments(content)]
+    # APP0 is JFIF; APP1 the EXIF block, once, and only when it has something to say.
+    assert markers.count(0xE1) == (0 if orientation == 1 else 1)
+    assert not {0xFE, *range(0xE2, 0xF0)} & set(markers)  # no comment, ICC, XMP extension, Photoshop
     headers = jpeg_headers(content)
-    assert b"GPS" not in headers and b"Exif" not in headers
+    assert b"GPS" not in headers and b"http://ns.adobe.com" not in headers
     return image
+
+
+def assert_bare_jpeg(content: bytes) -> Image.Image:
+    """A thumbnail: upright pixels and nothing else, not even an orientation."""
+    return assert_clean_jpeg(content, orientation=1)
+
+
+def jpeg_segments(content: bytes) -> list[tuple[int, bytes]]:
+    """(marker, body) of each segment before the compressed scan."""
+    assert content[:2] == b"\xff\xd8"
+    segments, position = [], 2
+    while content[position + 1] != 0xDA:  # start of scan
+        length = int.from_bytes(content[position + 2 : position + 4], "big")
+        segments.append((content[position + 1], content[position + 4 : position + 2 + length]))
+        position += 2 + length
+    return segments
 
 
 def jpeg_headers(content: bytes) -> bytes:
     """The segments before the compressed scan: where metadata lives. (The scan
     itself is entropy-coded noise that may spell "GPS" by chance.)"""
-    assert content[:2] == b"\xff\xd8"
-    position = 2
-    while content[position + 1] != 0xDA:  # start of scan
-        position += 2 + int.from_bytes(content[position + 2 : position + 4], "big")
-    return content[:position]
+    return b"".join(body for _, body in jpeg_segments(content))
+
+
+def sideways_camera_jpeg(size=(1600, 1200), orientation=6, exif_bytes: bytes | None = None) -> bytes:
+    """A camera's photo as it comes off the sensor: blue, with a red top-left
+    quarter, held sideways (EXIF orientation 6: shown turned a quarter
+    clockwise, so the red corner is the top right), with GPS and camera data."""
+    image = Image.new("RGB", size, (20, 40, 200))
+    image.paste((220, 20, 20), (0, 0, size[0] // 2, size[1] // 2))
+    exif = Image.Exif()
+    exif[ORIENTATION] = orientation
+    exif[ExifTags.Base.Make] = "Kamerawerk"
+    exif[ExifTags.Base.Model] = "Seitwärts 12"
+    exif[ExifTags.Base.DateTime] = "2026:05:01 09:30:00"
+    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    gps[ExifTags.GPS.GPSLatitudeRef] = "N"
+    gps[ExifTags.GPS.GPSLatitude] = (50.0, 25.0, 3.0)
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=90, exif=exif_bytes if exif_bytes is not None else exif)
+    return out.getvalue()
+
+
+RED, BLUE = (220, 20, 20), (20, 40, 200)
+
+
+def assert_upright(image: Image.Image) -> None:
+    """The sideways photo as it is to be seen: portrait, the red quarter top right."""
+    width, height = image.size
+    assert height > width
+    assert image.convert("RGB").getpixel((width - 3, 2)) == pytest.approx(RED, abs=24)
+    assert image.convert("RGB").getpixel((2, 2)) == pytest.approx(BLUE, abs=24)
 
 
 @functools.cache
@@ -91,12 +143,103 @@ def test_a_comment_in_the_file_is_not_kept(fmt):
     assert b"Standort" not in clean.content
 
 
-def test_orientation_6_comes_out_portrait():
-    clean = photos.clean_photo(real("photos/orientation-6-portrait.jpg"))
+@pytest.mark.parametrize(
+    ("name", "orientation"), [("orientation-6-portrait", 6), ("orientation-3-landscape", 3)]
+)
+def test_a_turned_photo_keeps_its_orientation_tag_and_is_recorded_upright(name, orientation):
+    clean = photos.clean_photo(real(f"photos/{name}.jpg"))
 
-    image = assert_clean_jpeg(clean.content)
-    assert image.height > image.width
-    assert (clean.width, clean.height) == image.size == (450, 600)
+    # The pixels stay in the camera's order (no full-size turned copy); the tag turns them.
+    image = assert_clean_jpeg(clean.content, orientation=orientation)
+    assert image.size == (600, 450)
+    upright = (450, 600) if orientation == 6 else (600, 450)
+    assert (clean.width, clean.height) == ImageOps.exif_transpose(image).size == upright
+    assert Image.open(io.BytesIO(clean.thumbnail)).size == tuple(round(side * 0.8) for side in upright)
+
+
+def test_a_sideways_camera_photo_is_stored_without_gps_or_camera_data_and_shown_upright():
+    interview = InterviewRequestFactory(status=InterviewStatus.IN_PROGRESS)
+
+    [photo] = photos.store_photos(
+        interview, [upload("x.jpg", sideways_camera_jpeg())], caption="", credit="c"
+    )
+
+    content = photo.file.read()
+    assert b"Kamerawerk" not in content and b"2026:05:01" not in content
+    stored = assert_clean_jpeg(content, orientation=6)
+    assert (photo.width, photo.height) == (1200, 1600)
+    assert_upright(ImageOps.exif_transpose(stored))  # as a browser shows it
+    assert photo.processing_state == "ready"
+    thumbnail = assert_bare_jpeg(photo.thumbnail.read())
+    assert thumbnail.size == (360, 480)
+    assert_upright(thumbnail)
+
+
+def test_an_accepted_sideways_photo_becomes_an_upright_image_and_rendition(
+    django_capture_on_commit_callbacks,
+):
+    from casestudies.pages import drafts
+
+    interview = InterviewRequestFactory(status=InterviewStatus.IN_PROGRESS)
+    [photo] = photos.store_photos(
+        interview, [upload("x.jpg", sideways_camera_jpeg())], caption="", credit="c"
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):  # the file is copied after commit
+        image = drafts.import_photo(photo, user=interview.owner)
+
+    image.refresh_from_db()
+    assert (image.width, image.height) == (1200, 1600)  # what the focal point chooser and fill use
+    rendition = image.get_rendition("max-200x200")
+    assert (rendition.width, rendition.height) == (150, 200)
+    with rendition.file.open("rb") as stored:
+        shown = Image.open(io.BytesIO(stored.read()))
+    assert shown.size == (150, 200)
+    assert_upright(shown)
+    # Turned already: a tag left in it would have the browser turn it again.
+    assert ORIENTATION not in shown.getexif()
+
+
+def tiff_exif(entry_type: int, count: int, value: bytes, extra: bytes = b"") -> bytes:
+    """An APP1 EXIF block (big-endian TIFF) with one orientation entry as given."""
+    ifd = (1).to_bytes(2, "big") + ORIENTATION.to_bytes(2, "big") + entry_type.to_bytes(2, "big")
+    ifd += count.to_bytes(4, "big") + value.ljust(4, b"\0") + bytes(4)
+    return b"Exif\0\0MM\0*" + (8).to_bytes(4, "big") + ifd + extra
+
+
+MALFORMED_ORIENTATION = {
+    "zero": tiff_exif(3, 1, (0).to_bytes(2, "big")),
+    "nine": tiff_exif(3, 1, (9).to_bytes(2, "big")),
+    "65535": tiff_exif(3, 1, (65535).to_bytes(2, "big")),
+    "text": tiff_exif(2, 2, b"6\0"),
+    "rational": tiff_exif(5, 1, (26).to_bytes(4, "big"), (6).to_bytes(4, "big") + (1).to_bytes(4, "big")),
+    "value-past-the-end": tiff_exif(5, 1, (4000).to_bytes(4, "big")),
+    "truncated": b"Exif\0\0MM\0*" + (8).to_bytes(4, "big") + (7).to_bytes(2, "big") + b"\x01\x12",
+}
+
+
+@pytest.mark.parametrize("case", list(MALFORMED_ORIENTATION))
+def test_a_malformed_orientation_is_read_as_upright_and_the_photo_kept(case):
+    sent = sideways_camera_jpeg(exif_bytes=MALFORMED_ORIENTATION[case])
+
+    clean = photos.clean_photo(upload("x.jpg", sent))
+
+    image = assert_clean_jpeg(clean.content)  # no tag at all
+    assert image.size == (clean.width, clean.height) == (1600, 1200)
+    assert Image.open(io.BytesIO(clean.thumbnail)).size == (480, 360)
+
+
+def test_an_orientation_with_a_second_value_is_taken_by_its_first_and_written_cleanly():
+    # Pillow reads the first of the two (as it turned such photos before);
+    # what is stored is an ordinary one-value tag that browsers understand.
+    sent = sideways_camera_jpeg(exif_bytes=tiff_exif(3, 2, (6).to_bytes(2, "big") + (8).to_bytes(2, "big")))
+
+    clean = photos.clean_photo(upload("x.jpg", sent))
+
+    assert_clean_jpeg(clean.content, orientation=6)
+    assert b"\x01\x12\x00\x03\x00\x00\x00\x01\x00\x06" in jpeg_headers(clean.content)  # SHORT, count 1, 6
+    assert (clean.width, clean.height) == (1200, 1600)
+    assert_upright(Image.open(io.BytesIO(clean.thumbnail)))
 
 
 def test_an_iphone_heic_is_accepted_and_converted():
@@ -130,6 +273,7 @@ def test_damaged_but_decodable_jpegs_are_re_encoded_without_their_metadata(name)
     # what is kept is a new file with none of the original's metadata.
     clean = photos.clean_photo(real(name))
     assert_clean_jpeg(clean.content)
+    assert_bare_jpeg(clean.thumbnail)
 
 
 def test_an_empty_file_is_refused():
@@ -546,20 +690,19 @@ def test_the_upload_still_needs_its_csrf_token(interview, opened, saved_before, 
     assert InterviewPhoto.objects.filter(request=interview).count() == 1
 
 
-def test_several_photos_at_once_and_their_thumbnails(
-    client, interview, opened, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            opened + "photos/",
-            {
-                "files": [real("photos/gps-nikon-coolpix.jpg"), real("photos/orientation-6-portrait.jpg")],
-                "caption": "Das Team",
-                "credit": "Foto: Firma",
-                "consent": "on",
-            },
-            follow=True,
-        )
+def test_several_photos_at_once_and_their_thumbnails(client, interview, opened, monkeypatch):
+    # No worker: the thumbnails come from the upload's own decode.
+    monkeypatch.setattr(photos.make_photo_thumbnail, "delay", lambda *a: pytest.fail("queued"))
+    response = client.post(
+        opened + "photos/",
+        {
+            "files": [real("photos/gps-nikon-coolpix.jpg"), real("photos/orientation-6-portrait.jpg")],
+            "caption": "Das Team",
+            "credit": "Foto: Firma",
+            "consent": "on",
+        },
+        follow=True,
+    )
 
     assert response.status_code == 200
     assert "2 Fotos erhalten." in response.content.decode()
@@ -567,27 +710,28 @@ def test_several_photos_at_once_and_their_thumbnails(
     assert len(stored) == 2
     for photo in stored:
         assert photo.processing_state == "ready"
-        thumbnail = assert_clean_jpeg(photo.thumbnail.read())
-        assert max(thumbnail.size) <= 480
+        thumbnail = assert_bare_jpeg(photo.thumbnail.read())
+        assert max(thumbnail.size) == 480
+        assert (thumbnail.width > thumbnail.height) == (photo.width > photo.height)  # upright
         assert photo.caption == "Das Team"
+    page = client.get(opened).content.decode()
+    assert page.count('class="photo-list__thumbnail"') == 2
+    assert "Preview is being prepared" not in page and "Vorschau wird" not in page
 
 
-def test_thumbnails_missed_at_upload_are_made_by_the_sweep(
-    monkeypatch, time_machine, django_capture_on_commit_callbacks
-):
+def test_photos_stored_before_thumbnails_came_with_the_upload_get_them_from_the_sweep(time_machine):
+    """A row an earlier release stored: upright file, no EXIF, no thumbnail, PENDING."""
     import datetime
 
+    from django.core.files.base import ContentFile
     from django.utils import timezone
 
-    def broker_down(*args, **kwargs):
-        raise ConnectionRefusedError("redis is down")
-
-    monkeypatch.setattr(photos.make_photo_thumbnail, "delay", broker_down)
     interview = InterviewRequestFactory(status=InterviewStatus.IN_PROGRESS)
-    with django_capture_on_commit_callbacks(execute=True):
-        [photo] = photos.store_photos(interview, [real("photos/canon-40d.jpg")], caption="", credit="c")
-    photo.refresh_from_db()
-    assert photo.processing_state == "pending"
+    [photo] = photos.store_photos(interview, [real("photos/canon-40d.jpg")], caption="", credit="c")
+    photo.thumbnail.delete(save=False)
+    photo.file.save("old.jpg", ContentFile(jpeg_bytes((1200, 900), color=(10, 160, 60))), save=False)
+    photo.processing_state = "pending"
+    photo.save()
 
     assert photos.make_pending_thumbnails() == 0  # too fresh: its own task may still be on the way
     time_machine.move_to(timezone.now() + datetime.timedelta(minutes=3))
@@ -595,7 +739,9 @@ def test_thumbnails_missed_at_upload_are_made_by_the_sweep(
 
     photo.refresh_from_db()
     assert photo.processing_state == "ready"
-    assert_clean_jpeg(photo.thumbnail.read())
+    thumbnail = assert_bare_jpeg(photo.thumbnail.read())
+    assert thumbnail.size == (480, 360)
+    assert thumbnail.getpixel((10, 10)) == pytest.approx((10, 160, 60), abs=6)
 
 
 HOSTILE_FILENAMES = {
@@ -705,6 +851,26 @@ def test_a_transaction_that_fails_after_the_upload_leaves_no_file(tmp_path, monk
     assert not InterviewPhoto.objects.exists()
 
 
+def test_a_thumbnail_that_cannot_be_written_leaves_no_file(tmp_path, monkeypatch):
+    """Storage fails between a photo and its thumbnail: nothing is stored, the photo's file goes again."""
+    from django.core.files.storage import FileSystemStorage
+
+    interview = InterviewRequestFactory(status=InterviewStatus.IN_PROGRESS)
+    original = FileSystemStorage._save
+
+    def failing_thumbnails(self, name, content):
+        if "/thumbs/" in name:
+            raise OSError("No space left on device")
+        return original(self, name, content)
+
+    monkeypatch.setattr(FileSystemStorage, "_save", failing_thumbnails)
+    with pytest.raises(OSError):
+        photos.store_photos(interview, [upload("a.jpg", jpeg_bytes())], caption="", credit="c")
+
+    assert files_in_private_storage(tmp_path) == []
+    assert not InterviewPhoto.objects.exists()
+
+
 def test_photo_files_are_written_before_the_row_is_locked(monkeypatch):
     """No other write waits on storage: the files are on disk before
     store_photos opens its transaction and locks the request's row."""
@@ -724,7 +890,7 @@ def test_photo_files_are_written_before_the_row_is_locked(monkeypatch):
     two = [upload("a.jpg", jpeg_bytes()), upload("b.jpg", jpeg_bytes(color=(1, 2, 3)))]
     photos.store_photos(interview, two, caption="", credit="c")
 
-    assert depths == [caller, caller]
+    assert depths == [caller] * 4  # two photos and their thumbnails
     assert InterviewPhoto.objects.count() == 2
 
 
@@ -799,8 +965,14 @@ def test_a_thumbnail_fills_its_box_on_the_long_side_and_keeps_the_shape():
     out = io.BytesIO()
     Image.new("RGB", (4000, 3000), (200, 120, 40)).save(out, format="JPEG", quality=80)
 
-    thumbnail = Image.open(io.BytesIO(photos.make_thumbnail(out.getvalue())))
+    thumbnail = Image.open(io.BytesIO(photos.clean_photo(upload("x.jpg", out.getvalue())).thumbnail))
 
     width = photos.THUMBNAIL_SIZE[0]
     assert thumbnail.size == (width, width * 3 // 4)
     assert thumbnail.getpixel((10, 10)) == pytest.approx((200, 120, 40), abs=6)
+
+
+def test_a_photo_smaller_than_the_thumbnail_is_not_enlarged():
+    clean = photos.clean_photo(upload("x.jpg", jpeg_bytes((300, 200))))
+
+    assert Image.open(io.BytesIO(clean.thumbnail)).size == (300, 200)
