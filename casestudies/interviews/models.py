@@ -233,6 +233,8 @@ class InterviewRequest(ClusterableModel):
         indexes = [
             models.Index(fields=["status", "deadline"]),
             models.Index(fields=["next_reminder_at"], name="interview_next_reminder"),
+            # The admin's listing, newest first: its page is read from the index, not sorted.
+            models.Index(fields=["-created_at"], name="interview_newest_first"),
         ]
         # Without it a user sees only the requests they own (authors); editors get it.
         permissions = [("see_all_interviewrequests", _("Can see every interview request"))]
@@ -536,6 +538,11 @@ class ContactEvent(models.Model):
         ordering = ["occurred_at", "pk"]
         verbose_name = _("contact event")
         verbose_name_plural = _("contact events")
+        indexes = [
+            # When a request first reached a step (interviews/funnel.py, a subquery
+            # per listed request) is read from the index alone.
+            models.Index(fields=["request", "kind", "occurred_at"], name="contactevent_request_kind_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d} {self.get_kind_display()}"

@@ -3,6 +3,7 @@ from decimal import Decimal, InvalidOperation
 from django import template
 from django.utils.formats import get_format
 
+from casestudies.interviews.admin import step_indicator
 from casestudies.pages.renditions import prefetch_renditions_in
 
 register = template.Library()
@@ -37,3 +38,9 @@ def prefetch_body_renditions(page) -> str:
     made where the article is rendered (not when it comes from the cache)."""
     prefetch_renditions_in(page.body)
     return ""
+
+
+@register.simple_tag
+def steps_indicator(steps):
+    """An interview request's progress: casestudies/interviews/admin/step_indicator.py."""
+    return step_indicator.render(steps)
