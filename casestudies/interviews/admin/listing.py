@@ -102,7 +102,7 @@ class InterviewRequestFilterSet(WagtailFilterSet):
 
 
 class FunnelColumn(Column):
-    """The step indicator (casestudies/admin/steps.html, also on the company page)."""
+    """The step indicator (admin/step_indicator.py, also on the request and company pages)."""
 
     cell_template_name = "casestudies/admin/funnel_cell.html"
 
