@@ -334,10 +334,11 @@ def _side_by_side(measurements) -> str:
             "the two pages taking turns request by request. The reference is a plain Wagtail page "
             "(`bench/reference`, installed only by the bench settings) beside the case study in the "
             "tree: a rich-text body as long as the case study's text and one image, rendered by a "
-            "minimal template without the site's base template. The case study's article comes "
-            "from the fragment cache (keyed on its live revision, blog/fragments.py), as it does "
-            "for every reader after a publish elsewhere; routing and the navigation's links come "
-            "from the cache for both pages.",
+            "minimal template without the site's base template. The case study is served from its "
+            "stored rendering (blog/rendered_pages.py: kept across page-cache generations, valid "
+            "while its publication and comment stamps are unchanged), as it is for every reader "
+            "after a publish elsewhere; the plain page is rendered by Wagtail each time. Routing "
+            "comes from the cache for both pages.",
             "",
             _table(["request", "p50 ms", "p95 ms", "CPU p50 ms", "SQL queries"], _latency_rows(measurements)),
         ]
@@ -364,7 +365,10 @@ def _listings(results, small_seeding) -> str:
             "The same requests against the main database and a small one seeded the same way "
             f"({small.get('case_studies', 100):,} case studies, {small.get('interview_requests', 10):,} "
             "interview requests; database `<name>_small`, its own cache prefix), the two taking "
-            "turns in rounds. Public pages as page-cache misses, the admin as an editor.",
+            "turns in rounds. Public pages as page-cache misses, the admin as an editor. The "
+            "filtered index asks for one outcome, which leaves a full page of cards at both sizes "
+            "(two filters left 4 of 100, so the small page rendered a third of the cards). The "
+            "admin's list shows 20 rows of 1,000 but all 10 of 10.",
             "",
             _table(["request", "p50 ms big / small", "CPU p50 ms big / small", "SQL queries", "÷"], rows),
         ]
