@@ -16,6 +16,7 @@ class BlogConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         post_migrate.connect(_sync_django_site, sender=self, dispatch_uid="casebook-sync-django-site")
+        post_migrate.connect(_render_anew, sender=self, dispatch_uid="casebook-render-anew")
         self._connect_page_cache_invalidation()
         self._connect_fragment_invalidation()
         from .comments import register_moderation
@@ -100,6 +101,19 @@ def _invalidate_fragments_for_pages(sender, **kwargs) -> None:
 
     if issubclass(sender, Page):
         fragments.invalidate()
+
+
+def _render_anew(**kwargs) -> None:
+    """Every deployment migrates: new templates or code may render pages
+    differently, so no fragment, stored rendering or cached page made by the
+    old code is served after it."""
+    from . import fragments, page_cache
+
+    try:
+        fragments.invalidate()
+        page_cache.invalidate_all()
+    except Exception:  # a migration must not fail for the cache; copies expire within a day
+        logger.exception("Could not empty the caches after migrating")
 
 
 def _sync_django_site(**kwargs) -> None:

@@ -129,3 +129,19 @@ def test_an_unpublished_story_is_not_served_from_its_stored_rendering(index):
     html(Client(), page.url)
     Page.objects.get(pk=page.pk).unpublish()
     assert Client().get(page.url).status_code == 404
+
+
+def test_a_deployment_renders_every_story_anew(index, django_assert_num_queries):
+    """Deployments migrate; new templates must show at once, not after a day."""
+    from django.apps import apps
+    from django.db.models.signals import post_migrate
+
+    page = make_case_study(index)
+    html(Client(), page.url)
+    with django_assert_num_queries(0):
+        html(Client(), page.url)
+    blog = apps.get_app_config("blog")
+    post_migrate.send(
+        sender=blog, app_config=blog, verbosity=0, interactive=False, using="default", apps=apps, plan=[]
+    )
+    assert queries_to_view(page.url) > 0
