@@ -8,26 +8,14 @@ import re
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from casestudies.models import Outcome
 
+from .conftest import html as view
 from .factories import CompanyFactory, make_case_study
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def no_page_cache(settings):
-    # Every request renders the index: what is checked here is the facets' cache.
-    settings.PAGE_CACHE_SECONDS = 0
-
-
-def view(url: str) -> str:
-    response = Client().get(url)
-    assert response.status_code == 200
-    return response.content.decode()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_page_cache")]
 
 
 def numbers(html: str) -> dict[str, int]:

@@ -7,21 +7,10 @@ from wagtail.models import Page, PageViewRestriction
 
 from tests.factories import AuthorFactory
 
+from .conftest import html
 from .factories import CompanyFactory, make_case_study
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def no_page_cache(settings):
-    # Every request renders the page: what is checked here is the fragments.
-    settings.PAGE_CACHE_SECONDS = 0
-
-
-def html(url: str) -> str:
-    response = Client().get(url)
-    assert response.status_code == 200
-    return response.content.decode()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_page_cache")]
 
 
 def test_a_new_revision_shows_at_once(index):

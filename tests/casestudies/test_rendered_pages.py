@@ -15,43 +15,32 @@ from wagtail.models import Page, PageViewRestriction
 
 from blog import rendered_pages
 
+from .conftest import html
 from .factories import make_case_study
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def no_page_cache(settings):
-    # Every request reaches the view: what is checked here is the stored rendering.
-    settings.PAGE_CACHE_SECONDS = 0
-
-
-def html(client: Client, url: str) -> str:
-    response = client.get(url)
-    assert response.status_code == 200
-    return response.content.decode()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_page_cache")]
 
 
 def test_a_reader_gets_the_stored_rendering_without_a_query(index, django_assert_num_queries):
     page = make_case_study(index, verdict="Die Lehre daraus.")
-    first = html(Client(), page.url)  # rendered and stored
+    first = html(page.url)  # rendered and stored
     with django_assert_num_queries(0):
-        again = html(Client(), page.url)
+        again = html(page.url)
     assert again == first and "Die Lehre daraus." in again
 
 
 def test_a_new_revision_replaces_the_stored_rendering(index):
     page = make_case_study(index, verdict="Alte Lehre.")
-    assert "Alte Lehre." in html(Client(), page.url)
+    assert "Alte Lehre." in html(page.url)
     page.verdict = "Neue Lehre."
     page.save_revision().publish()
-    body = html(Client(), page.url)
+    body = html(page.url)
     assert "Neue Lehre." in body and "Alte Lehre." not in body
 
 
 def test_an_approved_comment_shows_and_a_hidden_one_goes(index):
     page = make_case_study(index)
-    assert "Ein Leserkommentar." not in html(Client(), page.url)
+    assert "Ein Leserkommentar." not in html(page.url)
     comment = Comment.objects.create(
         content_object=page,
         site=DjangoSite.objects.get_current(),
@@ -59,37 +48,37 @@ def test_an_approved_comment_shows_and_a_hidden_one_goes(index):
         comment="Ein Leserkommentar.",
         is_public=True,
     )
-    assert "Ein Leserkommentar." in html(Client(), page.url)
+    assert "Ein Leserkommentar." in html(page.url)
     comment.is_public = False
     comment.save()
-    assert "Ein Leserkommentar." not in html(Client(), page.url)
+    assert "Ein Leserkommentar." not in html(page.url)
 
 
 def test_each_language_has_its_own_rendering(index):
     url = make_case_study(index).url
-    german = html(Client(), url)
-    english = html(Client(), f"/en{url}")
+    german = html(url)
+    english = html(f"/en{url}")
     assert '<html lang="de"' in german and '<html lang="en"' in english
-    assert '<html lang="de"' in html(Client(), url)
+    assert '<html lang="de"' in html(url)
 
 
 def test_a_signed_in_editor_gets_a_fresh_rendering_with_the_user_bar(index, admin_client):
     page = make_case_study(index)
-    reader_view = html(Client(), page.url)
+    reader_view = html(page.url)
     assert "wagtail-userbar" not in reader_view
-    assert "wagtail-userbar" in html(admin_client, page.url)
-    assert "wagtail-userbar" not in html(Client(), page.url)
+    assert "wagtail-userbar" in html(page.url, admin_client)
+    assert "wagtail-userbar" not in html(page.url)
 
 
 def queries_to_view(url: str) -> int:
     with CaptureQueriesContext(connection) as queries:
-        html(Client(), url)
+        html(url)
     return len(queries)
 
 
 def test_a_query_string_or_a_private_page_anywhere_renders_afresh(index, demo):
     page = make_case_study(index)
-    html(Client(), page.url)
+    html(page.url)
     assert queries_to_view(page.url) == 0
     assert queries_to_view(f"{page.url}?utm_source=feed") > 0  # Wagtail loaded and rendered the page
     PageViewRestriction.objects.create(page=demo["article"], restriction_type=PageViewRestriction.LOGIN)
@@ -126,7 +115,7 @@ def test_a_rendering_made_before_a_publication_committed_is_not_served_after_it(
 
 def test_an_unpublished_story_is_not_served_from_its_stored_rendering(index):
     page = make_case_study(index)
-    html(Client(), page.url)
+    html(page.url)
     Page.objects.get(pk=page.pk).unpublish()
     assert Client().get(page.url).status_code == 404
 
@@ -137,9 +126,9 @@ def test_a_deployment_renders_every_story_anew(index, django_assert_num_queries)
     from django.db.models.signals import post_migrate
 
     page = make_case_study(index)
-    html(Client(), page.url)
+    html(page.url)
     with django_assert_num_queries(0):
-        html(Client(), page.url)
+        html(page.url)
     blog = apps.get_app_config("blog")
     post_migrate.send(
         sender=blog, app_config=blog, verbosity=0, interactive=False, using="default", apps=apps, plan=[]
