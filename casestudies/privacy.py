@@ -29,6 +29,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django_comments import get_model as get_comment_model
 
+from blog import fragments, front_cache
 from casestudies.companies.models import CompanyContact
 from casestudies.interviews import photos as interview_photos
 from casestudies.interviews.models import (
@@ -248,7 +249,9 @@ def erase_person(email: str) -> ErasureReport:
     # that shows them as interviewee, workflow comments, an editor's note of
     # their number): the name, address and phone number are replaced in place.
     report.texts_rewritten = _rewrite_everywhere(identifiers)
-    _reindex_case_studies(contacts)
+    pages = _case_studies_of(contacts)
+    _reindex_case_studies(pages)
+    _forget_renderings(pages)
     logger.info("Personal data erased: %s", report)
     return report
 
@@ -371,14 +374,28 @@ def _rewrite_everywhere(identifiers: dict[str, str]) -> int:
     return rewritten
 
 
-def _reindex_case_studies(contacts: list[CompanyContact]) -> None:
-    """The search index holds the pages' text as it was: index the rewritten pages again."""
+def _case_studies_of(contacts: list[CompanyContact]) -> list:
     from wagtail.models import Page
-    from wagtail.search import index
 
     page_ids = InterviewRequest.objects.filter(contact__in=contacts).exclude(case_study=None)
-    for page in Page.objects.filter(pk__in=page_ids.values("case_study_id")).specific():
+    return list(Page.objects.filter(pk__in=page_ids.values("case_study_id")).specific())
+
+
+def _reindex_case_studies(pages: list) -> None:
+    """The search index holds the pages' text as it was: index the rewritten pages again."""
+    from wagtail.search import index
+
+    for page in pages:
         index.insert_or_update_object(page)
+
+
+def _forget_renderings(pages: list) -> None:
+    """The texts were rewritten in place, without a new revision or a signal:
+    the page cache, the fragments and the stored renderings (blog) would keep
+    showing the person until they expire. Emptied now; the case studies that
+    named them are purged from the front cache once this commits."""
+    fragments.invalidate()
+    front_cache.pages_changed(pages)
 
 
 def _delete_answers(request: InterviewRequest) -> int:

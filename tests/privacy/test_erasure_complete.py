@@ -131,3 +131,21 @@ def test_after_erasure_no_table_names_the_person(person, django_capture_on_commi
     # What was published is named for the editors.
     assert f"#{published.pk}" in out.getvalue()
     assert InterviewRequest.objects.get(pk=declined.pk).decline_reason == ""
+
+
+def test_after_erasure_no_reader_sees_the_person_on_the_published_page(
+    person, settings, django_capture_on_commit_callbacks
+):
+    """The page's text is rewritten in place; the page cache, the fragments
+    and the story's stored rendering must not keep showing the old text."""
+    settings.PAGE_CACHE_SECONDS = 300
+    _published, _declined, page = person
+    url = CaseStudyPage.objects.get(pk=page.pk).url
+    for _ in range(2):  # rendered and stored, then served from what was stored
+        assert NAME in Client().get(url).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("erase_personal_data", EMAIL.lower(), "--yes", stdout=StringIO())
+
+    shown = Client().get(url)
+    assert shown.status_code == 200 and NAME not in shown.content.decode()
