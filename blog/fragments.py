@@ -14,6 +14,7 @@ site changed. docs/decisions.md, "Fragments", says why."""
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
@@ -65,8 +66,8 @@ def forget_restrictions(**_kwargs) -> None:
 
 
 # Stamps: finer than the generation, for what one change makes untrue (a
-# page's rendering, the index's counts). A value is stored beside the stamp
-# it was computed under and used only while the stamp is unchanged.
+# page's rendering, the index's counts). A value is stored beside the stamps
+# it was computed under (keep) and used only while they are unchanged (current).
 
 
 def stamp_key(name: str) -> str:
@@ -88,6 +89,20 @@ def stamps_in(found: dict, names: list[str]) -> list[int | None]:
     return stamps
 
 
+def current(kept, stamps: list) -> Any:
+    """The value keep() stored (`kept`, as the cache returned it) if it was
+    stored under exactly these stamps; else None."""
+    if kept is None or None in stamps or kept[0] != stamps:
+        return None
+    return kept[1]
+
+
+def keep(key: str, stamps: list, value: Any) -> None:
+    """Store `value` beside the stamps it was computed under (read before)."""
+    if None not in stamps:
+        cache.set(key, (stamps, value), TIMEOUT)
+
+
 def renew_stamp(name: str) -> None:
     """Now, and again once the change has committed: a value computed in
     between (from what the database showed before the commit) was stored
@@ -97,10 +112,11 @@ def renew_stamp(name: str) -> None:
     transaction.on_commit(lambda: cache.set(key, secrets.randbits(63), None))
 
 
-def any_view_restriction() -> bool:
+def any_view_restriction(cached: bool | None = None) -> bool:
     """Whether any page is private (login, password, groups). Almost never
-    on this site, and then no page needs its ancestors' restrictions read."""
-    value = cache.get(ANY_RESTRICTION_KEY)
+    on this site, and then no page needs its ancestors' restrictions read.
+    `cached`: the stored answer, where the caller read it already (routing)."""
+    value = cache.get(ANY_RESTRICTION_KEY) if cached is None else cached
     if value is None:
         value = PageViewRestriction.objects.exists()
         cache.set(ANY_RESTRICTION_KEY, value, TIMEOUT)

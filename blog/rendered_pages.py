@@ -51,11 +51,10 @@ def stored(request: HttpRequest, page_pk: int) -> HttpResponse | None:
     names = _stamps(page_pk)
     found = cache.get_many([key, *map(fragments.stamp_key, names)])  # one round trip
     stamps = fragments.stamps_in(found, names)
-    kept = found.get(key)
-    if kept is not None and list(kept[:2]) == stamps:
-        return HttpResponse(zlib.decompress(kept[2]))
-    if None not in stamps:
-        setattr(request, _PENDING, (key, *stamps))
+    content = fragments.current(found.get(key), stamps)
+    if content is not None:
+        return HttpResponse(zlib.decompress(content))
+    setattr(request, _PENDING, (key, stamps))
     return None
 
 
@@ -66,11 +65,10 @@ def store(request: HttpRequest, response: HttpResponse) -> None:
         return
     if callable(getattr(response, "render", None)):
         response.render()
-    key, page_stamp, comments_stamp = pending
+    key, stamps = pending
     # Compressed (fast level): a page of HTML is a fifth of its size in Redis,
     # where every story read in a day is kept; unpacking costs a few microseconds.
-    content = zlib.compress(response.content, 1)
-    cache.set(key, (page_stamp, comments_stamp, content), fragments.TIMEOUT)
+    fragments.keep(key, stamps, zlib.compress(response.content, 1))
 
 
 def page_published(instance=None, **_kwargs) -> None:

@@ -93,14 +93,16 @@ class RouteMiddleware:
         model = ContentType.objects.get_for_id(content_type_id).model_class()
         if model is None or not issubclass(model, Page) or not _routes_plainly(model):
             return None
-        if getattr(model, "stored_for_readers", False) and rendered_pages.for_readers(request):
-            # Private pages are checked by Wagtail on the page itself: none may exist.
-            restricted = cached.get(ANY_RESTRICTION_KEY)
-            if not (any_view_restriction() if restricted is None else restricted):
-                response = rendered_pages.stored(request, pk)
-                if response is not None:
-                    mark_page(response, pk)
-                    return response
+        # Private pages are checked by Wagtail on the page itself: none may exist.
+        if (
+            getattr(model, "stored_for_readers", False)
+            and rendered_pages.for_readers(request)
+            and not any_view_restriction(cached.get(ANY_RESTRICTION_KEY))
+        ):
+            response = rendered_pages.stored(request, pk)
+            if response is not None:
+                mark_page(response, pk)
+                return response
         page = model.objects.filter(pk=pk).first()
         if page is None or not page.live:
             return None

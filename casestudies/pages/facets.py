@@ -41,19 +41,17 @@ class IndexFacets:
             "outcomes": f"{prefix}:outcomes:{_selection(request, counted_by)}",
         }
         found = cache.get_many([*self._keys.values(), fragments.stamp_key(STAMP)])
-        (self._stamp,) = fragments.stamps_in(found, [STAMP])
+        self._stamps = fragments.stamps_in(found, [STAMP])
         self._values: dict[str, Any] = {}
         for name, key in self._keys.items():
-            kept = found.get(key)
-            if kept is not None and self._stamp is not None and kept[0] == self._stamp:
-                self._values[name] = kept[1]
+            value = fragments.current(found.get(key), self._stamps)
+            if value is not None:
+                self._values[name] = value
 
     def get(self, name: str, compute: Callable[[], Any]) -> Any:
         if name not in self._values:
-            value = compute()
-            if self._stamp is not None:
-                cache.set(self._keys[name], (self._stamp, value), fragments.TIMEOUT)
-            self._values[name] = value
+            self._values[name] = compute()
+            fragments.keep(self._keys[name], self._stamps, self._values[name])
         return self._values[name]
 
 

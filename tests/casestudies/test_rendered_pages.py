@@ -1,5 +1,6 @@
 """A reader gets a story's stored rendering without a database query, and
-never an untrue one (blog/rendered_pages.py): a new revision, a decided
+never an untrue one (blog/rendered_pages.py; a new revision is checked in
+test_fragments.py, which runs below the page cache too): a decided
 comment, another language, a signed-in editor, a query string, a private
 page and a change that commits while someone renders all show through."""
 
@@ -27,15 +28,6 @@ def test_a_reader_gets_the_stored_rendering_without_a_query(index, django_assert
     with django_assert_num_queries(0):
         again = html(page.url)
     assert again == first and "Die Lehre daraus." in again
-
-
-def test_a_new_revision_replaces_the_stored_rendering(index):
-    page = make_case_study(index, verdict="Alte Lehre.")
-    assert "Alte Lehre." in html(page.url)
-    page.verdict = "Neue Lehre."
-    page.save_revision().publish()
-    body = html(page.url)
-    assert "Neue Lehre." in body and "Alte Lehre." not in body
 
 
 def test_an_approved_comment_shows_and_a_hidden_one_goes(index):
