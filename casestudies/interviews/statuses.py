@@ -12,6 +12,9 @@ from casestudies.interviews.models import InterviewStatus as S
 
 # The contact may still write answers and upload photos in these.
 EDITABLE = frozenset({S.OPENED, S.IN_PROGRESS, S.CHANGES_REQUESTED})
+# Editors edit or delete a request only before it is sent: what was sent stays
+# as the contact saw it, and a sent request is withdrawn, never deleted (its log is the story).
+UNSENT = frozenset({S.DRAFT})
 # A new questionnaire link may be sent in these.
 LINK_RESENDABLE = frozenset({S.SENT, S.OPENED, S.IN_PROGRESS, S.CHANGES_REQUESTED})
 # A link no longer opens anything once the request reached one of these.

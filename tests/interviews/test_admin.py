@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from django.urls import reverse
 
 from casestudies.interviews import photos
-from casestudies.models import ContactEvent, InterviewStatus
+from casestudies.models import ContactEvent, InterviewRequest, InterviewStatus
 
 from .factories import InterviewRequestFactory, UserFactory
 from .test_photos import jpeg_bytes, upload
@@ -332,3 +334,33 @@ def test_the_contact_dropdown_names_each_contacts_company_for_the_filter_script(
     # The filter is a static file (the CSP forbids inline scripts); the field stays a native select.
     assert "casestudies/js/contact_by_company.js" in html
     assert '<select name="contact" required id="id_contact">' in html
+
+
+def test_only_a_draft_is_offered_for_editing_or_deleting_and_a_sent_one_cannot_be_deleted(client):
+    # A superuser holds every permission: what the list leaves out is the state's rule, not a permission.
+    client.force_login(UserFactory(username="chefin", is_superuser=True, is_staff=True))
+    draft = InterviewRequestFactory(contact__company__name="Entwurf AG")
+    sent = InterviewRequestFactory(contact__company__name="Versandt AG", status=InterviewStatus.SENT)
+
+    rows = [row.split("</tr>")[0] for row in client.get(url("index")).content.decode().split("<tr")[1:]]
+
+    def row_of(interview):
+        (row,) = [row for row in rows if f'href="{url("inspect", interview.pk)}"' in row]
+        return row
+
+    draft_row, sent_row = row_of(draft), row_of(sent)
+    assert set(re.findall(r'href="(/[^"]+)"', draft_row)) == {
+        url("edit", draft.pk),
+        url("inspect", draft.pk),
+        url("delete", draft.pk),
+    }
+    # Its title opens its page; nothing else to offer (no menu at all).
+    assert set(re.findall(r'href="(/[^"]+)"', sent_row)) == {url("inspect", sent.pk)}
+    assert 'data-controller="w-dropdown"' in draft_row
+    assert 'data-controller="w-dropdown"' not in sent_row
+
+    refused = client.post(url("delete", sent.pk))  # Wagtail answers a refusal with its dashboard
+    assert (refused.status_code, refused["Location"]) == (302, reverse("wagtailadmin_home"))
+    assert InterviewRequest.objects.filter(pk=sent.pk).exists()
+    client.post(url("delete", draft.pk))
+    assert not InterviewRequest.objects.filter(pk=draft.pk).exists()

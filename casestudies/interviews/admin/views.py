@@ -81,9 +81,17 @@ class IndexView(VisibleOnly, generic.IndexView):
 
     def get_edit_url(self, instance):
         # Only drafts are edited; the listing links every other request to its page.
-        if instance.status == InterviewStatus.DRAFT:
+        if instance.status in statuses.UNSENT:
             return super().get_edit_url(instance)
         return None
+
+    def get_list_more_buttons(self, instance):
+        # A sent request is neither edited nor deleted, and its title already
+        # opens its page: its row offers no menu (it used to offer "Delete",
+        # which the delete view refuses, and "Inspect", the title's own link).
+        if instance.status in statuses.UNSENT:
+            return super().get_list_more_buttons(instance)
+        return []
 
 
 class ContactSelect(forms.Select):
@@ -144,7 +152,7 @@ class EditView(VisibleOnly, generic.EditView):
 
     def dispatch(self, request, *args, **kwargs):
         interview = get_object_or_404(visible_requests(request.user), pk=kwargs["pk"])
-        if interview.status != InterviewStatus.DRAFT:
+        if interview.status not in statuses.UNSENT:
             return redirect("interview_requests:inspect", interview.pk)
         return super().dispatch(request, *args, **kwargs)
 
@@ -152,7 +160,7 @@ class EditView(VisibleOnly, generic.EditView):
 class DeleteView(VisibleOnly, generic.DeleteView):
     def dispatch(self, request, *args, **kwargs):
         interview = get_object_or_404(visible_requests(request.user), pk=kwargs["pk"])
-        if interview.status != InterviewStatus.DRAFT:
+        if interview.status not in statuses.UNSENT:
             raise PermissionDenied  # sent requests are withdrawn, never deleted: the log is the story
         return super().dispatch(request, *args, **kwargs)
 
@@ -245,7 +253,7 @@ class InspectView(VisibleOnly, generic.InspectView):
             for index, (name, action) in enumerate(self.actions)
             if name != self.primary_action
         ]
-        if self.object.status == InterviewStatus.DRAFT:
+        if self.object.status in statuses.UNSENT:
             buttons.extend(super().header_more_buttons)
         return buttons
 
