@@ -638,6 +638,13 @@ class InboundKind(models.TextChoices):
     UNMATCHED = "unmatched", _("Not matched to a request")
 
 
+class ReplyUse(models.TextChoices):
+    """What an editor made of a reply by email (the Emails tab says so beside it)."""
+
+    ANSWERS = "answers", _("Taken into answers")
+    NOTE = "note", _("Kept as a note")
+
+
 class InboundMessage(models.Model):
     """One email (or provider event) that came in, filed once: the key is a
     digest of its Message-ID (or the provider's event id), so a fetch that
@@ -663,6 +670,12 @@ class InboundMessage(models.Model):
     body = models.TextField(_("message"), blank=True)
     return_date = models.DateField(_("back on"), null=True, blank=True)
     received_at = models.DateTimeField(_("received"), default=timezone.now)
+    # The last use an editor made of a reply, so that the next one sees it was dealt with.
+    used_as = models.CharField(_("used as"), max_length=10, choices=ReplyUse.choices, blank=True)
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+    used_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["received_at", "pk"]

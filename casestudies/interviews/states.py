@@ -49,6 +49,7 @@ from casestudies.interviews.models import (
     InterviewPhoto,
     InterviewQuestion,
     InterviewRequest,
+    ReplyUse,
     ReviewState,
     parse_day_list,
 )
@@ -624,8 +625,6 @@ def late_answer_welcome(request: InterviewRequest) -> bool:
 def _reopen(
     request: InterviewRequest, *, user=None, channel: str, by_contact: bool, tell_owner: bool = True
 ) -> InterviewRequest:
-    import datetime
-
     def prepare(locked: InterviewRequest) -> None:
         today = timezone.localdate()
         locked.deadline = max(locked.deadline, today + datetime.timedelta(days=REOPEN_DAYS))
@@ -875,8 +874,7 @@ def take_answers_from_email(
         raise ActionRefused(gettext("Paste at least one answer from the email."))
     with transaction.atomic():
         locked = lock(request)
-        if inbound.request_id != locked.pk or inbound.kind != InboundKind.REPLY:
-            raise ActionRefused(gettext("This email is not a reply filed under this request."))
+        _refuse_unless_reply_of(locked, inbound)
         if locked.status not in EMAIL_ANSWERABLE:
             raise ActionRefused(
                 gettext("Answers cannot be taken from an email in this state (now: “%(status)s”).")
@@ -918,9 +916,42 @@ def take_answers_from_email(
             user=user,
             data={"inbound": inbound.pk, "questions": sorted(texts), "submitted": submit},
         )
+        _mark_used(inbound, ReplyUse.ANSWERS, user)
         if submit:
             _submit_from_email(request, user=user)
     return request
+
+
+def note_from_email(request: InterviewRequest, *, user, inbound: InboundMessage, note: str) -> ContactEvent:
+    """An editor keeps a reply by email as an internal note in the contact
+    log, dated when the email came. It reopens nothing (unlike answers).
+    Raises ActionRefused, changing nothing, when the reply is not this request's."""
+    with transaction.atomic():
+        _refuse_unless_reply_of(request, inbound)
+        event = log_contact(
+            request,
+            user=user,
+            channel=Channel.EMAIL,
+            direction=Direction.IN,
+            kind=EventKind.NOTE,
+            summary=note,
+            occurred_at=inbound.received_at,
+            internal=True,
+            reopen=False,
+        )
+        _mark_used(inbound, ReplyUse.NOTE, user)
+    return event
+
+
+def _refuse_unless_reply_of(request: InterviewRequest, inbound: InboundMessage) -> None:
+    if inbound.request_id != request.pk or inbound.kind != InboundKind.REPLY:
+        raise ActionRefused(gettext("This email is not a reply filed under this request."))
+
+
+def _mark_used(inbound: InboundMessage, use: str, user) -> None:
+    # The latest use wins: the contact log and the answers' history keep every one.
+    inbound.used_as, inbound.used_at, inbound.used_by = use, timezone.now(), user
+    inbound.save(update_fields=["used_as", "used_at", "used_by"])
 
 
 def _submit_from_email(request: InterviewRequest, *, user) -> InterviewRequest:

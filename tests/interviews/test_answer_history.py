@@ -4,10 +4,14 @@ turned into answers (issue 15) through the state machine, or into a note."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
 from casestudies.interviews import answers as interview_answers
@@ -192,6 +196,17 @@ def test_a_reply_filed_under_another_request_is_refused():
     nothing_changed(interview, InterviewStatus.SENT)
 
 
+def test_a_reply_of_another_request_cannot_become_a_note_here():
+    interview = InterviewRequestFactory(status=InterviewStatus.SENT)
+    message = reply(InterviewRequestFactory(status=InterviewStatus.SENT))
+
+    with pytest.raises(ActionRefused):
+        interview_states.note_from_email(interview, user=interview.owner, inbound=message, note="Fremd")
+    assert not ContactEvent.objects.filter(kind="note").exists()
+    message.refresh_from_db()
+    assert message.used_as == ""
+
+
 def test_a_bounce_cannot_become_answers():
     interview = InterviewRequestFactory(status=InterviewStatus.SENT)
     with pytest.raises(ActionRefused):
@@ -287,14 +302,16 @@ def test_the_request_page_needs_the_same_queries_however_many_replies(client, au
     client.get(url)
     with CaptureQueriesContext(connection) as before:
         client.get(url)
-    for _ in range(5):
-        reply(interview)
+    for n in range(5):
+        # Each dealt with by another editor: the page names who, without a query per reply.
+        reply(interview, used_as="note", used_at=timezone.now(), used_by=UserFactory(username=f"r{n}"))
     with CaptureQueriesContext(connection) as after:
         html = client.get(url).content.decode()
     assert (
         html.count('class="button button-small button-secondary" data-a11y-dialog-show="reply-dialog-') == 6
     )
     assert len(after) == len(before)
+    assert html.count("Als Notiz festgehalten") == 5
 
 
 def test_an_editor_turns_a_reply_into_answers(client, author):
@@ -392,3 +409,26 @@ def test_a_user_who_may_only_look_gets_no_dialog_and_cannot_post(client):
     # Wagtail answers a PermissionDenied in the admin with the dashboard and a message.
     assert (refused.status_code, refused.headers.get("Location")) == (302, "/admin/")
     assert not interview.events.filter(kind="note").exists()
+
+
+def test_the_emails_tab_says_what_became_of_each_reply(client, author):
+    interview = InterviewRequestFactory(status=InterviewStatus.SENT, owner=author)
+    first = interview.questions.order_by("sort_order").first()
+    taken, noted, untouched = (reply(interview, body=body) for body in ("Antworten", "Rückruf", "Offen"))
+
+    def url(message):
+        return reverse("interview_requests:reply", args=[interview.pk, message.pk])
+
+    with time_machine.travel(datetime.datetime(2026, 12, 3, 13, 5, tzinfo=datetime.UTC), tick=False):
+        client.post(url(taken), {"use": "answers", f"question_{first.pk}": "Aus der Mail."})
+        client.post(url(noted), {"use": "note", "note": "Ruft an."})
+    html = client.get(reverse("interview_requests:inspect", args=[interview.pk])).content.decode()
+
+    # Each reply's entry runs from its <details> to the next one's, its button included.
+    entries = dict(zip(("taken", "noted", "untouched"), html.split("<details>")[1:], strict=True))
+    by = f"am 03.12.2026 14:05 von {author.get_full_name()}"
+    assert "In Antworten übernommen" in entries["taken"] and by in entries["taken"]
+    assert "Als Notiz festgehalten" in entries["noted"] and by in entries["noted"]
+    assert "übernommen" not in entries["untouched"] and "festgehalten" not in entries["untouched"]
+    # Still offered: an editor may take more from the same email later.
+    assert all(f'data-reply="{m.pk}"' in html for m in (taken, noted, untouched))

@@ -55,6 +55,7 @@ from casestudies.interviews.models import (
     InterviewStatus,
     OutgoingEmail,
     QuestionSet,
+    ReplyUse,
     validate_day_list,
 )
 from casestudies.partial_dates import DatePrecision
@@ -295,7 +296,7 @@ class InspectView(VisibleOnly, generic.InspectView):
             for name, action in self.actions
         ]
         log_allowed = any(name == "log" for name, _action in self.actions)
-        inbound = list(interview.inbound_messages.all())
+        inbound = list(interview.inbound_messages.select_related("used_by"))
         curation = photo_review.curation(interview)
         context.update(
             details,
@@ -532,7 +533,7 @@ class ReplyForm(forms.Form):
     """Turn a reply by email into questionnaire answers (a field per open
     question) or into a note in the contact log."""
 
-    ANSWERS, NOTE = "answers", "note"
+    ANSWERS, NOTE = ReplyUse.ANSWERS, ReplyUse.NOTE
 
     use = forms.ChoiceField(
         label=_("Turn the reply into"),
@@ -639,16 +640,8 @@ def reply_view(request, pk: int, message: int):
     if request.method == "POST" and form.is_valid():
         try:
             if form.cleaned_data["use"] == ReplyForm.NOTE:
-                interview_states.log_contact(
-                    interview,
-                    user=request.user,
-                    channel=Channel.EMAIL,
-                    direction=Direction.IN,
-                    kind=EventKind.NOTE,
-                    summary=form.cleaned_data["note"],
-                    occurred_at=reply.received_at,
-                    internal=True,
-                    reopen=False,
+                interview_states.note_from_email(
+                    interview, user=request.user, inbound=reply, note=form.cleaned_data["note"]
                 )
                 done = gettext("The reply is in the contact log as a note.")
             else:
