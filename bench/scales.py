@@ -7,7 +7,7 @@ page, route or rendition of one is served for the other."""
 from __future__ import annotations
 
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import replace
 
 from django.conf import settings
@@ -63,38 +63,56 @@ def prepare_small(prepare_database, reseed: bool, log) -> dict:
         return seed.seed(SMALL, log=log)
 
 
+@contextmanager
+def rows_per_page(count: int):
+    """The admin's request list shows `count` rows a page meanwhile. The bench
+    only: to tell the growth of the data from the growth of the page (20 rows
+    of 1,000 requests, but all 11 of the small database's)."""
+    from casestudies.interviews.admin.views import IndexView
+
+    IndexView.get_paginate_by = lambda self, queryset: count
+    try:
+        yield
+    finally:
+        del IndexView.get_paginate_by
+
+
 def listings(
     big: list[tuple[str, str]], small: list[tuple[str, str]], admin_user, *, samples: int, rounds: int, log
 ):
     """p50 of each listing at both sizes; rounds alternate the databases.
-    `big` and `small`: (name, url) in the same order (URLs may differ: ids)."""
+    `big` and `small`: (name, url) in the same order (URLs may differ: ids).
+    results["same_rows"]: the admin's list again, showing at both sizes as
+    many rows a page as the small database has requests."""
     from blog.page_cache import invalidate_all
+    from casestudies.interviews.models import InterviewRequest
 
+    with using(small_name()):
+        small_rows = InterviewRequest.objects.count()
+    equal = f", {small_rows} rows a page at both sizes"
     results = {
         size: [
             Measurement(name=name, method="GET", url=url, cache="miss / never cached") for name, url in pairs
         ]
         for size, pairs in (("big", big), ("small", small))
     }
+    same_rows = {
+        size: [replace(m, name=m.name + equal, samples=[], cpu=[], queries=[]) for m in results[size]]
+        for size in ("big", "small")
+    }
 
     def measure(size: str) -> None:
         client = reader()
         client.force_login(admin_user() if callable(admin_user) else admin_user)
         anonymous = reader()
-        for result in results[size]:
+        for result, same in zip(results[size], same_rows[size], strict=True):
             user = client if result.url.startswith("/admin/") else anonymous
-            for _ in range(3):
-                invalidate_all()
-                _check(user.get(result.url), result.name)
-            for _ in range(samples):
-                invalidate_all()
-                elapsed, cpu, response = timed(lambda url=result.url, user=user: user.get(url))
-                _check(response, result.name)
-                result.samples.append(elapsed)
-                result.cpu.append(cpu)
-            invalidate_all()
-            queries, _ = counted(lambda url=result.url, user=user: user.get(url))
-            result.queries.append(queries)
+            runs = [(result, nullcontext())]
+            if result.url.startswith("/admin/"):
+                runs.append((same, rows_per_page(small_rows)))
+            for measurement, context in runs:
+                with context:
+                    sample(measurement, user, samples, invalidate_all)
 
     for number in range(rounds):
         log(f"listings: round {number + 1} of {rounds}, 10,000 / 1,000")
@@ -103,4 +121,25 @@ def listings(
         with using(small_name()):
             measure("small")
         time.sleep(0)
+    results["same_rows"] = [
+        (big_m, small_m)
+        for big_m, small_m in zip(same_rows["big"], same_rows["small"], strict=True)
+        if big_m.samples
+    ]
     return results
+
+
+def sample(result: Measurement, user, samples: int, invalidate_all) -> None:
+    """Three warm-up views, then `samples` timed ones and one counted, each a cache miss."""
+    for _ in range(3):
+        invalidate_all()
+        _check(user.get(result.url), result.name)
+    for _ in range(samples):
+        invalidate_all()
+        elapsed, cpu, response = timed(lambda url=result.url, user=user: user.get(url))
+        _check(response, result.name)
+        result.samples.append(elapsed)
+        result.cpu.append(cpu)
+    invalidate_all()
+    queries, _ = counted(lambda url=result.url, user=user: user.get(url))
+    result.queries.append(queries)
