@@ -46,7 +46,14 @@ def generation_for(request: HttpRequest | None) -> int:
 
 
 def invalidate(**_kwargs) -> None:
-    """Make every fragment stale. Safe to connect to any signal."""
+    """Make every fragment stale, now and again once the change commits (a
+    fragment rendered in between, from the old data, would otherwise be kept
+    for a day under the new generation). Safe to connect to any signal."""
+    _new_generation()
+    transaction.on_commit(_new_generation)
+
+
+def _new_generation() -> None:
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:

@@ -14,6 +14,7 @@ import logging
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 
 from . import redis_breaker
@@ -40,7 +41,14 @@ _missed_invalidation = False
 
 
 def invalidate_all(**_kwargs) -> None:
-    """Make every cached page stale. Safe to connect to any signal."""
+    """Make every cached page stale, now and again once the change commits: a
+    reader rendering in between sees the old data and caches it under the
+    first new generation. Safe to connect to any signal."""
+    _new_generation()
+    transaction.on_commit(_new_generation)
+
+
+def _new_generation() -> None:
     global _missed_invalidation
     try:
         cache.incr(GENERATION_KEY)
@@ -95,7 +103,7 @@ class PageCacheMiddleware:
         global _missed_invalidation
         if _missed_invalidation and redis_breaker.available():
             _missed_invalidation = False
-            invalidate_all()
+            _new_generation()
         if not _cacheable_request(request):
             return self.get_response(request)
         generation = _generation()

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from blog import pageviews
+from blog import page_cache, pageviews
 from blog.page_cache import CACHE_HIT_HEADER
 
 pytestmark = pytest.mark.django_db
@@ -74,6 +74,20 @@ def test_publishing_empties_the_cache(demo, reader):
     response = reader.get("/")
     assert response[CACHE_HIT_HEADER] == "miss"
     assert "Neuer Titel nach Veröffentlichung" in response.content.decode()
+
+
+def test_a_page_cached_while_a_change_commits_is_not_served_after_it(
+    demo, reader, django_capture_on_commit_callbacks
+):
+    """A reader who renders between a change's signal and its commit sees the
+    old data and caches it under the new generation; the commit moves on."""
+    with django_capture_on_commit_callbacks(execute=False) as commit:
+        page_cache.invalidate_all()  # a change's signal, inside its transaction
+    assert reader.get(ARTICLE)[CACHE_HIT_HEADER] == "miss"  # rendered before the commit, cached
+    assert reader.get(ARTICLE)[CACHE_HIT_HEADER] == "hit"
+    for callback in commit:
+        callback()
+    assert reader.get(ARTICLE)[CACHE_HIT_HEADER] == "miss"
 
 
 def test_unpublishing_empties_the_cache(demo, reader):

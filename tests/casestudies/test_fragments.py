@@ -5,6 +5,7 @@ import pytest
 from django.test import Client
 from wagtail.models import Page, PageViewRestriction
 
+from blog import fragments
 from tests.factories import AuthorFactory
 
 from .conftest import html
@@ -68,3 +69,14 @@ def test_a_page_made_private_asks_for_a_login(index):
     PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)
     response = Client().get(page.url)
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_a_fragment_stored_while_a_change_commits_is_not_used_after_it(django_capture_on_commit_callbacks):
+    """Fragments are kept under the generation; one rendered from the old data
+    between a change's signal and its commit must not outlive the commit."""
+    with django_capture_on_commit_callbacks(execute=False) as commit:
+        fragments.invalidate()  # a change's signal, inside its transaction
+    rendered_in_between = fragments.generation()
+    for callback in commit:
+        callback()
+    assert fragments.generation() != rendered_in_between
