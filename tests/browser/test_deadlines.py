@@ -62,14 +62,20 @@ def test_a_wrong_deadline_is_refused_and_a_sent_one_extended(
     first = datetime.date.today() + datetime.timedelta(days=10)
     create = page.get_by_role("button", name="Erstellen")
     # The field where the picker still fits below it, but only by reaching over the sticky footer.
-    page.locator("#id_deadline").evaluate(
-        "(field) => { field.style.scrollMarginBottom = '180px'; field.scrollIntoView({block: 'end'}); }"
+    # (Instantly: the admin scrolls smoothly, and the click must not race the scroll.)
+    deadline.evaluate(
+        "(field) => { field.style.scrollMarginBottom = '180px';"
+        " field.scrollIntoView({block: 'end', behavior: 'instant'}); }"
     )
-    page.locator("#id_deadline").click()  # the picker opens...
+    deadline.click()  # the picker opens...
     expect(page.locator(".xdsoft_datetimepicker:visible")).to_have_count(1)
     # ...above the field where below it would cover "Erstellen" (a click there picked a day).
     assert uncovered(create), "the open date picker covers the Erstellen button"
     picker, field = page.locator(".xdsoft_datetimepicker:visible").bounding_box(), deadline.bounding_box()
+    footer = page.locator("form footer").first.bounding_box()
+    assert field["y"] + field["height"] + picker["height"] > footer["y"], (
+        "set-up: below, it would miss the footer"
+    )
     assert picker["y"] + picker["height"] <= field["y"] + 1, "the picker opens above the field"
     screenshot("picker-open-button-free", page)
     page.locator("#id_deadline").fill("")
