@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Sum
+from django.db.utils import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from pybreaker import CircuitBreakerError
@@ -235,8 +236,6 @@ def flush_counters() -> int:
         pipe.execute(raise_on_error=False)
     flushing = list(client.scan_iter(match=_key("day", "*", "flushing", "*"), count=1000))
     moved = 0
-    from django.db.utils import IntegrityError
-
     batch, keys, days = Counts(), [], set()
 
     def write() -> int:
@@ -298,8 +297,6 @@ def most_read(days: int | None = 30, limit: int = 5) -> list:
         cache.set(key, ids, MOST_READ_SECONDS)
     if not ids:
         return []
-    from wagtail.models import Page
-
     pages = Page.objects.live().public().type(*story_page_models()).filter(pk__in=ids).specific()
     return in_order(pages, ids, limit)
 

@@ -28,6 +28,8 @@ from django.db.models.functions import Cast
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django_comments import get_model as get_comment_model
+from wagtail.models import Page
+from wagtail.search import index
 
 from blog import fragments, front_cache
 from casestudies.companies.models import CompanyContact
@@ -375,16 +377,12 @@ def _rewrite_everywhere(identifiers: dict[str, str]) -> int:
 
 
 def _case_studies_of(contacts: list[CompanyContact]) -> list:
-    from wagtail.models import Page
-
     page_ids = InterviewRequest.objects.filter(contact__in=contacts).exclude(case_study=None)
     return list(Page.objects.filter(pk__in=page_ids.values("case_study_id")).specific())
 
 
 def _reindex_case_studies(pages: list) -> None:
     """The search index holds the pages' text as it was: index the rewritten pages again."""
-    from wagtail.search import index
-
     for page in pages:
         index.insert_or_update_object(page)
 

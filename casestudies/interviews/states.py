@@ -31,6 +31,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
+from wagtail.models import Revision
 
 from blog.admin_users import name_of
 from casestudies import rows
@@ -546,8 +547,6 @@ def send_last_notice(
     live: the planned publication date, a reply window of `reply_days` and, by
     email, a fresh questionnaire link whose answers reopen the request. With
     another channel (a letter, a call) it records a notice given by hand."""
-    import datetime
-
     by_email = channel == Channel.EMAIL
     if by_email and not request.contact.email:
         raise NoEmailAddress()
@@ -664,8 +663,6 @@ def _reopen(
 
 def _hold_failure_story(request: InterviewRequest) -> None:
     """A failure story scheduled to go live waits again (publication refuses it anyway)."""
-    from wagtail.models import Revision
-
     if request.case_study_id:
         Revision.page_revisions.filter(object_id=str(request.case_study_id)).update(approved_go_live_at=None)
 

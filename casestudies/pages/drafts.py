@@ -28,6 +28,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 from wagtail.coreutils import find_available_slug
 from wagtail.images import get_image_model
+from wagtail.log_actions import log
 from wagtail.models import Collection
 
 from blog.models import Author, Authorship
@@ -274,9 +275,6 @@ def draft_failure_case_study(
     after the last notice (casestudies.publishing.last_notice).
 
     `intro` is HTML (rich text); without it the timeline opens the story, under the summary."""
-    from django.db import transaction
-    from wagtail.log_actions import log
-
     with transaction.atomic():
         locked = interview_states.lock(request)
         if locked.status not in statuses.SILENT:
