@@ -7,7 +7,7 @@ page, route or rendition of one is served for the other."""
 from __future__ import annotations
 
 import time
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import replace
 
 from django.conf import settings
@@ -82,14 +82,13 @@ def listings(
 ):
     """p50 of each listing at both sizes; rounds alternate the databases.
     `big` and `small`: (name, url) in the same order (URLs may differ: ids).
-    results["same_rows"]: the admin's list again, showing at both sizes as
-    many rows a page as the small database has requests."""
-    from blog.page_cache import invalidate_all
+    results["same_rows"]: (big, small) pairs of the admin's list measured
+    again, showing at both sizes as many rows a page as the small database
+    has requests."""
     from casestudies.interviews.models import InterviewRequest
 
     with using(small_name()):
         small_rows = InterviewRequest.objects.count()
-    equal = f", {small_rows} rows a page at both sizes"
     results = {
         size: [
             Measurement(name=name, method="GET", url=url, cache="miss / never cached") for name, url in pairs
@@ -97,22 +96,25 @@ def listings(
         for size, pairs in (("big", big), ("small", small))
     }
     same_rows = {
-        size: [replace(m, name=m.name + equal, samples=[], cpu=[], queries=[]) for m in results[size]]
+        size: [
+            replace(
+                m, name=f"{m.name}, {small_rows} rows a page at both sizes", samples=[], cpu=[], queries=[]
+            )
+            for m in results[size]
+            if m.url.startswith("/admin/")
+        ]
         for size in ("big", "small")
     }
 
     def measure(size: str) -> None:
-        client = reader()
-        client.force_login(admin_user() if callable(admin_user) else admin_user)
+        editor = reader()
+        editor.force_login(admin_user() if callable(admin_user) else admin_user)
         anonymous = reader()
-        for result, same in zip(results[size], same_rows[size], strict=True):
-            user = client if result.url.startswith("/admin/") else anonymous
-            runs = [(result, nullcontext())]
-            if result.url.startswith("/admin/"):
-                runs.append((same, rows_per_page(small_rows)))
-            for measurement, context in runs:
-                with context:
-                    sample(measurement, user, samples, invalidate_all)
+        for result in results[size]:
+            sample(result, editor if result.url.startswith("/admin/") else anonymous, samples)
+        with rows_per_page(small_rows):
+            for result in same_rows[size]:
+                sample(result, editor, samples)
 
     for number in range(rounds):
         log(f"listings: round {number + 1} of {rounds}, 10,000 / 1,000")
@@ -121,16 +123,14 @@ def listings(
         with using(small_name()):
             measure("small")
         time.sleep(0)
-    results["same_rows"] = [
-        (big_m, small_m)
-        for big_m, small_m in zip(same_rows["big"], same_rows["small"], strict=True)
-        if big_m.samples
-    ]
+    results["same_rows"] = list(zip(same_rows["big"], same_rows["small"], strict=True))
     return results
 
 
-def sample(result: Measurement, user, samples: int, invalidate_all) -> None:
+def sample(result: Measurement, user, samples: int) -> None:
     """Three warm-up views, then `samples` timed ones and one counted, each a cache miss."""
+    from blog.page_cache import invalidate_all
+
     for _ in range(3):
         invalidate_all()
         _check(user.get(result.url), result.name)
