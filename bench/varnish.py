@@ -47,6 +47,9 @@ class Varnish:
         self.url = f"http://127.0.0.1:{port}"
         self.folder = Path(tempfile.mkdtemp(prefix="casebook-varnish-"))
         self.folder.chmod(0o755)  # varnishd drops to its own user for the child
+        # Both files from this folder: the checkout may lie in a directory only
+        # its owner can read (mktemp -d), and varnishd reads the VCL as its own user.
+        (self.folder / "default.vcl").write_text((VCL_DIR / "default.vcl").read_text())
         (self.folder / "backends.vcl").write_text(backends_vcl(list(backend_ports), list(purgers)))
         self.log = self.folder / "varnishd.log"
         with self.log.open("wb") as log:
@@ -59,10 +62,9 @@ class Varnish:
                     "-a",
                     f"127.0.0.1:{port}",
                     "-f",
-                    str(VCL_DIR / "default.vcl"),
-                    # The test's backends.vcl is found before the compose one.
+                    str(self.folder / "default.vcl"),
                     "-p",
-                    f"vcl_path={self.folder}:{VCL_DIR}",
+                    f"vcl_path={self.folder}",
                     "-s",
                     "malloc,64m",
                 ],
