@@ -18,6 +18,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.functional import cached_property
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -34,9 +35,13 @@ from casestudies.interviews import deadlines, funnel, photo_review, reminders, s
 from casestudies.interviews import states as interview_states
 from casestudies.interviews.admin.dates import EditorDateField
 from casestudies.interviews.admin.listing import (
+    LISTED_FIELDS,
     DeadlineColumn,
+    FieldColumn,
     FunnelColumn,
     InterviewRequestFilterSet,
+    RequestTable,
+    RequestTitleColumn,
     StatusColumn,
 )
 from casestudies.interviews.admin.today import days_label
@@ -76,9 +81,15 @@ class VisibleOnly:
 
 class IndexView(VisibleOnly, generic.IndexView):
     results_template_name = "casestudies/admin/interview_listing_results.html"
+    table_class = RequestTable
 
     def get_base_queryset(self):
-        return funnel.with_funnel(super().get_base_queryset())
+        return funnel.with_funnel(super().get_base_queryset()).only(*LISTED_FIELDS)
+
+    def _get_title_column(self, field_name, column_class=RequestTitleColumn, **kwargs):
+        # Wagtail builds the title column with the view's links and row menus;
+        # ours draws the link and a draft's menu in Python (listing.RequestTitleColumn).
+        return super()._get_title_column(field_name, column_class, **kwargs)
 
     def get_edit_url(self, instance):
         # Only drafts are edited; the listing links every other request to its page.
@@ -894,7 +905,15 @@ class InterviewRequestViewSet(ModelViewSet):
     edit_view_class = EditView
     delete_view_class = DeleteView
     inspect_view_class = InspectView
-    list_display = ["__str__", StatusColumn(), FunnelColumn(), DeadlineColumn(), "owner", "updated_at"]
+    list_display = [
+        "__str__",
+        StatusColumn(),
+        FunnelColumn(),
+        DeadlineColumn(),
+        # The model's field names as headers, as Wagtail would draw them.
+        FieldColumn("owner", label=capfirst(_("owner")), sort_key="owner"),
+        FieldColumn("updated_at", label=capfirst(_("updated")), sort_key="updated_at"),
+    ]
     filterset_class = InterviewRequestFilterSet
     search_fields = ["company__name", "contact__name", "intro"]
     inspect_view_fields = [
