@@ -206,6 +206,19 @@ def begin(task, task_state: TaskState, *, user=None) -> TaskState:
                     "Add one and submit again."
                 ),
             )
+        if signed_off(page, request):
+            # A newer revision of a text the company approved (an autosave that
+            # landed after the submission, an edit outside the text): asking
+            # again would revoke the link the contact just used, for nothing.
+            return _skip(
+                task_state,
+                page,
+                gettext(
+                    "Company sign-off not asked again: the contact person (%(company)s) already "
+                    "approved this text."
+                )
+                % {"company": request.company.name},
+            )
         _request_sign_off(task, task_state, page, request, user=user)
     return task_state
 

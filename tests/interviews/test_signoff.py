@@ -275,6 +275,38 @@ def test_an_edit_after_the_approval_asks_the_company_again_before_publication(
     assert again.snapshot["answers"][0]["answer"] == "Aus einem Tweet."
 
 
+def test_a_newer_revision_of_the_same_text_does_not_ask_the_company_again(
+    client, study, people, django_capture_on_commit_callbacks
+):
+    # Wagtail 8 saves a page by itself half a second after an edit: an
+    # autosave arriving just after the submission leaves a newer revision of
+    # the very text the company is reading. Their approval still counts.
+    interview, page = study
+    url = opened(client, signoff_link(interview.contact.email))
+    asked = current_sign_off(page)
+    page.get_latest_revision_as_object().save_revision(user=people["author"])
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = decide(client, url, "approve")
+
+    # The contact sees the confirmation: their link did not die under them.
+    assert response.status_code == 302
+    confirmation = client.get(response["Location"])
+    assert confirmation.status_code == 200 and 'class="notice"' in confirmation.content.decode()
+    assert list(SignOff.objects.filter(page_id=page.pk)) == [asked]
+    assert not [m for m in mail.outbox if m.subject.startswith("Bitte geben Sie den Text frei")]
+    assert type(current_task(page)).__name__ == "GroupApprovalTask"
+    # The page's history says why the company was not asked for the newer revision.
+    [skipped] = PageLogEntry.objects.filter(page=page, action="casestudies.signoff.skipped")
+    assert "bereits freigegeben" in skipped.data["comment"] and "Dana Beispiel" not in skipped.data["comment"]
+    # The editors approve; the newest revision, the text the company approved, goes live.
+    editors_step = WorkflowState.objects.for_instance(page).active().get().current_task_state
+    editors_step.approve(user=people["editor"])
+    page.refresh_from_db()
+    assert page.live and page.live_revision_id == page.get_latest_revision().pk
+
+
 # Time -------------------------------------------------------------------------------------------------
 
 
