@@ -7,11 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 
 class PageViewDay(models.Model):
-    # Folding a million counters pays per row for every index and for the
-    # database's foreign-key check, so neither is here: the fold's upsert
-    # checks that the page exists, Django deletes the counts with the page
-    # (CASCADE in the ORM), and the unique (day, page) index is the only other
-    # one (docs/decisions.md, "Folding page views").
+    # Folding a million counters pays per row for every index, a surrogate
+    # key's sequence and the database's foreign-key check, so none is here:
+    # (day, page) is the primary key and the only index, the fold's upsert
+    # checks that the page exists, and Django deletes the counts with the page
+    # (CASCADE in the ORM) (docs/decisions.md, "Folding page views").
+    # Day first: counters arrive a day at a time, "most read" sums a range of days.
+    pk = models.CompositePrimaryKey("day", "page")
     page = models.ForeignKey(
         "wagtailcore.Page", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
     )
@@ -21,10 +23,6 @@ class PageViewDay(models.Model):
     class Meta:
         verbose_name = _("page views on a day")
         verbose_name_plural = _("page views per day")
-        # Day first: "most read" sums a range of days.
-        constraints = [
-            models.UniqueConstraint(fields=["day", "page"], name="pageview_one_row_per_day_and_page")
-        ]
 
     def __str__(self) -> str:
         return f"{self.page_id} {self.day}: {self.views}"
