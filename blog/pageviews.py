@@ -10,6 +10,7 @@ lives for half an hour in the cache and is never stored anywhere else."""
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import hmac
 import logging
@@ -33,6 +34,7 @@ from .client_address import client_ip
 from .models import PageViewDay
 from .models.pages import story_page_models
 from .page_marks import PAGE_HEADER
+from .parallel_writes import ParallelWrites
 
 logger = logging.getLogger("casebook.pageviews")
 
@@ -141,6 +143,9 @@ UPSERT_BATCH = 5_000
 # Counters folded per database statement (and per transaction): few round
 # trips, and memory for this many counters at a time.
 FOLD_BATCH = 200_000
+# Batches written at once on PostgreSQL, each on its own connection: the
+# server writes a statement with one core (parallel_writes).
+FOLD_WRITERS = 2
 # Redis hashes read per round trip.
 READ_KEYS = 20
 _UPSERT_END = "ON CONFLICT (page_id, day) DO UPDATE SET views = {table}.views + EXCLUDED.views"
@@ -223,7 +228,8 @@ def flush_counters() -> int:
     each statement its own transaction; a hash is deleted only after the
     transaction holding all of it has committed, and one left behind by a
     failed run is picked up by the next. A run that dies between a commit
-    and the delete counts those hashes twice (one batch at most)."""
+    and the delete counts those hashes twice (one batch at most, FOLD_WRITERS
+    on PostgreSQL, where that many batches are written at once)."""
     client = _redis()
     if client is None:
         return 0
@@ -235,10 +241,9 @@ def flush_counters() -> int:
         # A hash renamed meanwhile by another flush is that flush's to fold.
         pipe.execute(raise_on_error=False)
     flushing = list(client.scan_iter(match=_key("day", "*", "flushing", "*"), count=1000))
-    moved = 0
     batch, keys, days = Counts(), [], set()
 
-    def write() -> int:
+    def write(batch: Counts, keys: list[bytes], days: set[datetime.date]) -> int:
         try:
             _add_to_database(batch)
         except IntegrityError:
@@ -247,24 +252,27 @@ def flush_counters() -> int:
         client.delete(*keys)
         return batch.total()
 
-    for start in range(0, len(flushing), READ_KEYS):
-        group = flushing[start : start + READ_KEYS]
-        pipe = client.pipeline(transaction=False)
-        for key in group:
-            pipe.hgetall(key)
-        for key, counters in zip(group, pipe.execute(), strict=True):
-            day = datetime.date.fromisoformat(key.decode().split(":day:", 1)[1].split(":", 1)[0])
-            # Two hashes of one day (one left by a failed run) never share a statement.
-            if len(batch) + len(counters) > FOLD_BATCH or day in days:
-                if batch:
-                    moved += write()
-                batch, keys, days = Counts(), [], set()
-            batch.add_hash(day, counters)
-            keys.append(key)
-            days.add(day)
-    if batch:
-        moved += write()
-    return moved
+    # Inside a caller's transaction every batch is written in it, in order.
+    parallel = connection.vendor == "postgresql" and not connection.in_atomic_block
+    with ParallelWrites(FOLD_WRITERS if parallel else 1) as writes:
+        for start in range(0, len(flushing), READ_KEYS):
+            group = flushing[start : start + READ_KEYS]
+            pipe = client.pipeline(transaction=False)
+            for key in group:
+                pipe.hgetall(key)
+            for key, counters in zip(group, pipe.execute(), strict=True):
+                day = datetime.date.fromisoformat(key.decode().split(":day:", 1)[1].split(":", 1)[0])
+                # Two hashes of one day (one left by a failed run) never share a statement.
+                if len(batch) + len(counters) > FOLD_BATCH or day in days:
+                    if batch:
+                        writes.submit(functools.partial(write, batch, keys, days), days)
+                    batch, keys, days = Counts(), [], set()
+                batch.add_hash(day, counters)
+                keys.append(key)
+                days.add(day)
+        if batch:
+            writes.submit(functools.partial(write, batch, keys, days), days)
+    return writes.total
 
 
 def most_read_ids(days: int | None = 30, limit: int = 5) -> list[int]:

@@ -252,3 +252,48 @@ def test_a_deleted_page_takes_its_counts_along(demo):
     Page.objects.get(pk=article.pk).delete()
 
     assert not PageViewDay.objects.filter(page_id=article.pk).exists()
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_two_batches_are_written_at_once_never_two_of_one_day(
+    postgres, demo, redis_counter, monkeypatch
+):
+    """The fold writes FOLD_WRITERS batches side by side, each on its own
+    connection; a day's second hash (left by a failed run) waits for its first."""
+    import datetime
+    import threading
+    import time
+
+    from wagtail.models import Page
+
+    pages = list(Page.objects.values_list("pk", flat=True)[:3])
+    client = pageviews._redis()
+    days = [datetime.date(2026, 3, day) for day in range(1, 7)]
+    for day in days:
+        client.hset(pageviews._key("day", day.isoformat()), mapping={pk: 2 for pk in pages})
+    client.hset(pageviews._key("day", days[0].isoformat(), "flushing", "old"), mapping={pages[0]: 5})
+    monkeypatch.setattr(pageviews, "FOLD_BATCH", len(pages))  # one hash per statement
+    original, lock = pageviews._add_to_database, threading.Lock()
+    running: list[str] = []
+    seen = {"most at once": 0, "one day twice at once": False, "on the caller's thread": False}
+
+    def watched(counts):
+        with lock:
+            seen["one day twice at once"] |= bool(set(counts.days) & set(running))
+            seen["on the caller's thread"] |= threading.current_thread() is threading.main_thread()
+            running.extend(set(counts.days))
+            seen["most at once"] = max(seen["most at once"], len(running))
+        time.sleep(0.3)  # long enough for the next batch to start beside it
+        original(counts)
+        with lock:
+            for day in set(counts.days):
+                running.remove(day)
+
+    monkeypatch.setattr(pageviews, "_add_to_database", watched)
+    assert pageviews.flush_counters() == 6 * 3 * 2 + 5
+
+    assert seen == {"most at once": 2, "one day twice at once": False, "on the caller's thread": False}
+    views = dict(PageViewDay.objects.filter(page_id=pages[0], day__in=days).values_list("day", "views"))
+    assert views == {days[0]: 7, **{day: 2 for day in days[1:]}}
+    assert not list(client.scan_iter(match=pageviews._key("day", "*")))
