@@ -384,7 +384,8 @@ def _background(fold, relay) -> str:
         lines.append(
             f"- Page views: {fold['counters']:,} counters (page and day) in Redis, {fold['views']:,} views, "
             f"folded into PageViewDay by `blog.pageviews.flush_counters` in {fold['seconds']:.2f} s "
-            f"(CPU of this process {fold['cpu']:.2f} s, {fold['queries']} SQL statements: batched upserts)."
+            f"(CPU of this process {fold['cpu']:.2f} s, {fold['queries']} SQL statements: batched upserts, "
+            f"up to {fold['writers']} at once, each on its own connection)."
         )
     if relay:
         lines.append(
