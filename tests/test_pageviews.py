@@ -255,6 +255,7 @@ def test_a_deleted_page_takes_its_counts_along(demo):
 
 
 @pytest.mark.redis
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_on_postgresql_two_batches_are_written_at_once_never_two_of_one_day(
     postgres, demo, redis_counter, monkeypatch
