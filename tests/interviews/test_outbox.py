@@ -277,3 +277,32 @@ def test_a_sweep_that_died_after_the_server_accepted_sends_its_batch_again_after
     first, second = mail.outbox[:3], mail.outbox[3:]
     ids = lambda messages: sorted(m.extra_headers["Message-ID"] for m in messages)  # noqa: E731
     assert ids(first) == ids(second) == sorted(outbox.message_id(email) for email in emails)
+
+
+@pytest.mark.mailserver
+def test_a_sweep_over_a_real_smtp_server_delivers_each_email_whole(settings):
+    """Over several SMTP sessions at once, every email arrives once, as text
+    and HTML alternatives, each part whole (the boundary is ours: random,
+    never the same twice, never inside a part)."""
+    from tests.mailservers import start_smtp
+
+    controller, received = start_smtp()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    try:
+        rows = [queued(key=f"whole:{n}") for n in range(2 * outbox.SMTP_SESSIONS + 1)]
+        expected = {outbox.message_id(row): (row.text, row.html) for row in rows}
+        assert outbox.relay_pending_emails.apply().get() == len(rows)
+    finally:
+        controller.stop()
+
+    assert len(received.messages) == len(rows)
+    boundaries = set()
+    for message in received.messages:
+        assert message.get_content_type() == "multipart/alternative"
+        boundaries.add(message.get_boundary())
+        text, html = (part.get_content() for part in message.iter_parts())
+        assert (text.replace("\r\n", "\n"), html.replace("\r\n", "\n")) == expected[message["Message-ID"]]
+    assert len(boundaries) == len(rows)
